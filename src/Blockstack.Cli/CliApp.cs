@@ -2,14 +2,50 @@ using System.CommandLine;
 
 namespace Blockstack.Cli;
 
-/// <summary>The <c>blockstack</c> command tree. Takes its streams so tests run it in-process.</summary>
+/// <summary>
+/// The <c>blockstack</c> command tree. It takes its streams so tests run it in-process. Every
+/// failure ends as one line on standard error and exit code 1; no stack trace reaches the user.
+/// </summary>
 public static class CliApp
 {
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        ArgumentNullException.ThrowIfNull(stdin);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var io = new CliIo(stdin, stdout, stderr);
         var root = new RootCommand("blockstack: offline tools for Bitcoin and Stacks data, and a client of the node");
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return root.Parse(args).Invoke(config);
+        root.Options.Add(CliOptions.Network);
+        foreach (var command in CommandGroups(io))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine("error: " + parse.Errors[0].Message);
+            return CliIo.Failure;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return CliIo.Failure;
+        }
+#pragma warning disable CA1031 // The CLI's last line of defence: report, never show a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            stderr.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}");
+            return CliIo.Failure;
+        }
+    }
+
+    private static IEnumerable<Command> CommandGroups(CliIo io)
+    {
+        yield return BtcCommands.Create(io);
     }
 }

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Blockstack.Cli;
+
+/// <summary>A user-facing failure: its message is printed as one line, exit code 1.</summary>
+public sealed class CliException : Exception
+{
+    public CliException(string message)
+        : base(message)
+    {
+    }
+
+    public CliException()
+    {
+    }
+
+    public CliException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The streams a command works with, and the single and batch output conventions.</summary>
+public sealed class CliIo(TextReader stdin, TextWriter stdout, TextWriter stderr)
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+
+    /// <summary>The value that asks a command to read its inputs from standard input, one per line.</summary>
+    public const string BatchMarker = "-";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
+    public TextReader In { get; } = stdin;
+
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Err { get; } = stderr;
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> on <paramref name="value"/>, or, when the value is
+    /// <c>-</c>, on every non-empty line of standard input. A single value prints indented JSON;
+    /// batch mode prints one compact JSON object per input line, in order. A bad line in batch mode
+    /// prints <c>{"error": ...}</c> in its place (so outputs stay aligned with inputs), a message on
+    /// standard error naming the line, and the command ends with exit code 1 after the last line.
+    /// </summary>
+    public int ForEachInput(string value, Func<string, JsonNode> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (value != BatchMarker)
+        {
+            Out.WriteLine(handler(value).ToJsonString(Indented));
+            return Success;
+        }
+
+        var code = Success;
+        var lineNumber = 0;
+        while (In.ReadLine() is { } line)
+        {
+            lineNumber++;
+            var input = line.Trim();
+            if (input.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                Out.WriteLine(handler(input).ToJsonString(Compact));
+            }
+            catch (CliException e)
+            {
+                Out.WriteLine(new JsonObject { ["error"] = e.Message }.ToJsonString(Compact));
+                Err.WriteLine($"error: line {lineNumber}: {e.Message}");
+                code = Failure;
+            }
+        }
+
+        return code;
+    }
+}
