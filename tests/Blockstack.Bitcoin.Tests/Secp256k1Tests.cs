@@ -276,6 +276,28 @@ public class Secp256k1Tests
     }
 
     [Fact]
+    public void Instance_UsedFromManyThreads_GivesSameResults()
+    {
+        var random = new Random(15);
+        var keys = Enumerable.Range(0, 32).Select(_ => RandomKey(random)).ToArray();
+        var hash = RandomBytes(random, 32);
+        var expected = keys.Select(k => Secp.SignEcdsa(k, hash)).ToArray();
+        var failures = 0;
+
+        Parallel.For(0, keys.Length * 4, i =>
+        {
+            var key = keys[i % keys.Length];
+            var signature = Secp.SignEcdsa(key, hash);
+            if (signature != expected[i % keys.Length] || !Secp.VerifyEcdsa(Secp.GetPublicKey(key, true), hash, signature))
+            {
+                Interlocked.Increment(ref failures);
+            }
+        });
+
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void Sign_InvalidPrivateKey_Throws()
     {
         Assert.Throws<ArgumentException>(() => Secp.SignEcdsa(new byte[32], new byte[32]));

@@ -13,6 +13,11 @@ namespace Blockstack.Bitcoin.Crypto;
 /// Stateless: the curve, generator and fixed-point tables are built once and shared.
 /// Public keys are parsed the way libsecp256k1 parses them (02/03 compressed, 04 uncompressed,
 /// and 06/07 hybrid with a matching parity bit, which consensus accepts without STRICTENC).
+/// Schnorr messages may be of any length, as BIP340 allows; Bitcoin always passes 32 bytes.
+/// Invalid private keys passed to the signing and derivation methods are a caller bug and throw
+/// <see cref="ArgumentException"/>; everything that parses keys or signatures returns false/null.
+/// BouncyCastle's big-integer arithmetic is not constant-time: fine for verification and for a
+/// node's own keys on a machine it controls, not hardened against local timing side channels.
 /// </summary>
 public sealed class BouncySecp256k1 : ISecp256k1
 {
