@@ -92,3 +92,45 @@ public readonly record struct StacksAddress(byte Version, Hash160 Hash)
         return ok;
     }
 }
+
+/// <summary>Conversion between Stacks addresses and legacy (base58check) Bitcoin addresses by the version map.</summary>
+public static class StacksBitcoinAddress
+{
+    /// <summary>The base58check Bitcoin address with the same hash (SP↔1, SM↔3, ST↔m/n, SN↔2).</summary>
+    public static bool TryToBitcoin(StacksAddress address, [NotNullWhen(true)] out string? bitcoinAddress, out StacksError error)
+    {
+        bitcoinAddress = null;
+        if (StacksAddressVersion.ToBitcoinVersion(address.Version) is not { } version)
+        {
+            error = new StacksError(StacksErrorCodes.AddressNoVersionMapping, $"Stacks version {address.Version} has no Bitcoin counterpart");
+            return false;
+        }
+
+        var payload = new byte[1 + Hash160.Size];
+        payload[0] = version;
+        address.Hash.WriteTo(payload.AsSpan(1));
+        bitcoinAddress = Bitcoin.Addresses.Base58.EncodeCheck(payload);
+        error = default;
+        return true;
+    }
+
+    public static bool TryFromBitcoin(string? bitcoinAddress, out StacksAddress address, out StacksError error)
+    {
+        address = default;
+        if (!Bitcoin.Addresses.Base58.TryDecodeCheck(bitcoinAddress, out var payload) || payload.Length != 1 + Hash160.Size)
+        {
+            error = new StacksError(StacksErrorCodes.AddressBadPrefix, "not a legacy base58check Bitcoin address");
+            return false;
+        }
+
+        if (StacksAddressVersion.FromBitcoinVersion(payload[0]) is not { } version)
+        {
+            error = new StacksError(StacksErrorCodes.AddressNoVersionMapping, $"Bitcoin version {payload[0]} has no Stacks counterpart");
+            return false;
+        }
+
+        address = new StacksAddress(version, new Hash160(payload.AsSpan(1)));
+        error = default;
+        return true;
+    }
+}
