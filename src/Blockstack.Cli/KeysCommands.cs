@@ -15,7 +15,7 @@ public static class KeysCommands
         var create = new Command("new", "Make a new secp256k1 key: private key, public key, STX and BTC addresses");
         create.SetAction(parse =>
         {
-            var mainnet = StxCommands.IsMainnet(parse.GetValue(CliOptions.Network)!);
+            var mainnet = StxCommands.IsMainnet(parse.GetValue(io.Network)!);
             var curve = StxCommands.Curve;
             byte[] secret;
             do

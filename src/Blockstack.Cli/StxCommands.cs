@@ -129,7 +129,7 @@ public static class StxCommands
 
         public int Build(ParseResult parse, CliIo io, TransactionPayload payload)
         {
-            var mainnet = IsMainnet(parse.GetValue(CliOptions.Network)!);
+            var mainnet = IsMainnet(parse.GetValue(io.Network)!);
             var signer = new StacksSigner(Curve);
             var key = ParseKey(parse.GetValue(Key)!, "--key");
             var sponsorKeyText = parse.GetValue(SponsorKey);
