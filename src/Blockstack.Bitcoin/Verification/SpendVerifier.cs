@@ -19,6 +19,9 @@ public sealed class SpendVerifier
     private const int SchnorrSize = 64;
     private const byte AnnexTag = 0x50;
 
+    // What OP_1NEGATE (at 0) and OP_1..OP_16 (at n) push.
+    private static readonly byte[] SmallNumbers = [0x81, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+
     private readonly ISecp256k1 _secp;
 
     public SpendVerifier(ISecp256k1 secp, SpendVerifierOptions? options = null)
@@ -299,8 +302,8 @@ public sealed class SpendVerifier
     }
 
     /// <summary>
-    /// Reads a scriptSig made only of data pushes (OP_0 and OP_PUSHDATA forms; minimal encoding is
-    /// not required, as in consensus). Keeps the first two pushes and the last, and counts them all.
+    /// Reads a push-only scriptSig (data pushes, OP_1NEGATE and OP_1..OP_16, which push their
+    /// number; minimal encoding is not required, as in consensus). Keeps the first two pushes and the last, and counts them all.
     /// </summary>
     private static bool TryReadPushes(
         ReadOnlySpan<byte> scriptSig,
@@ -316,9 +319,18 @@ public sealed class SpendVerifier
         var reader = new ScriptReader(scriptSig);
         while (!reader.IsEnd)
         {
-            if (!reader.TryReadOp(out var opcode, out var pushed) || opcode > Opcode.OP_PUSHDATA4)
+            if (!reader.TryReadOp(out var opcode, out var pushed) || opcode > Opcode.OP_16 || opcode == Opcode.OP_RESERVED)
             {
                 return false;
+            }
+
+            if (opcode == Opcode.OP_1NEGATE)
+            {
+                pushed = SmallNumbers.AsSpan(0, 1);
+            }
+            else if (Script.IsSmallInteger(opcode))
+            {
+                pushed = SmallNumbers.AsSpan(Script.DecodeSmallInteger(opcode), 1);
             }
 
             if (count == 0)
