@@ -6,7 +6,7 @@ namespace Blockstack.Burnchain.Ops;
 /// <summary>A burn block's header and the operations it carries, in vtxindex order.</summary>
 public sealed record BurnBlock(BurnBlockHeader Header, ValueList<BurnOperationRef> Operations)
 {
-    public IEnumerable<BurnOperation> Ops => Operations.Select(o => o.Operation);
+    public IReadOnlyList<BurnOperation> Ops => [.. Operations.Select(o => o.Operation)];
 }
 
 /// <summary>An equatable holder for an operation, so a <see cref="ValueList{T}"/> of them compares by value.</summary>
