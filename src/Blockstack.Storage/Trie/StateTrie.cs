@@ -303,12 +303,18 @@ public sealed class StateTrie<TColumn>
             var existingReplaced = false;
             for (var i = 0; i < changes.Length; i++)
             {
+                var value = changes[i].Value;
                 if (existing is not null && changes[i].Path.AsSpan().SequenceEqual(existing.Path))
                 {
-                    existingReplaced = true;
+                    if (value is not null && value.AsSpan().SequenceEqual(existing.Value))
+                    {
+                        continue; // rewrites the same value: the existing leaf stays, nothing is written
+                    }
+
+                    existingReplaced = true; // the change stands in for the existing key (a put, or a delete)
                 }
 
-                if (changes[i].Value is not null)
+                if (value is not null)
                 {
                     live++;
                     single = i;
@@ -317,12 +323,6 @@ public sealed class StateTrie<TColumn>
 
             if (existingReplaced)
             {
-                // The change for the existing key stands in for it (a put, or a delete).
-                if (changes.Length == 1 && changes[0].Value is { } value && value.AsSpan().SequenceEqual(existing!.Value))
-                {
-                    return new Sub(existing.Hash, Kind.Leaf);
-                }
-
                 existing = null;
             }
 
