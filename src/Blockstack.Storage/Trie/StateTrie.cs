@@ -304,7 +304,7 @@ public sealed class StateTrie<TColumn>
             for (var i = 0; i < changes.Length; i++)
             {
                 var value = changes[i].Value;
-                if (existing is not null && changes[i].Path.AsSpan().SequenceEqual(existing.Path))
+                if (existing is not null && changes[i].Key.AsSpan().SequenceEqual(existing.Key)) // same key, same path; no hashing
                 {
                     if (value is not null && value.AsSpan().SequenceEqual(existing.Value))
                     {

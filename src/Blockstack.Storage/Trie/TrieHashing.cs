@@ -15,9 +15,9 @@ internal static class TrieHashing
     public const byte ValueTag = 0x02;
 
     [ThreadStatic]
-    private static Sha512tDigest? t_digest;
+    private static Sha512tDigest? _digest;
 
-    private static Sha512tDigest Digest => t_digest ??= new Sha512tDigest(256);
+    private static Sha512tDigest Digest => _digest ??= new Sha512tDigest(256);
 
     /// <summary>The 32-byte path of <paramref name="key"/>: SHA-512/256(key).</summary>
     public static void Path(ReadOnlySpan<byte> key, Span<byte> path)

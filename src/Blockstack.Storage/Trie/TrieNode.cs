@@ -54,7 +54,7 @@ internal sealed class LeafNode(TrieRoot hash, byte[] key, byte[] value) : TrieNo
         var length = (uint)key.Length;
         while (length >= 0x80)
         {
-            destination[offset++] = (byte)(length | 0x80);
+            destination[offset++] = (byte)((length & 0x7F) | 0x80);
             length >>= 7;
         }
 
