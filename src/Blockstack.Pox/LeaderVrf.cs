@@ -41,7 +41,11 @@ public static class VrfCheckCodes
 /// </summary>
 public static class LeaderVrf
 {
-    public static VrfCheckCode Check(VrfPublicKeyBytes leaderKey, VrfProof proof, SortitionHash previousSortitionHash, Hash256 commitNewSeed)
+    public static VrfCheckCode Check(VrfPublicKeyBytes leaderKey, VrfProof proof, SortitionHash previousSortitionHash, Hash256 commitNewSeed) =>
+        Check(leaderKey, proof, previousSortitionHash.Hash.ToArray(), commitNewSeed);
+
+    /// <summary>The same check over an arbitrary message α (vectors use short messages).</summary>
+    public static VrfCheckCode Check(VrfPublicKeyBytes leaderKey, VrfProof proof, ReadOnlySpan<byte> alpha, Hash256 commitNewSeed)
     {
         ArgumentNullException.ThrowIfNull(proof);
         if (!VrfPublicKey.TryParse(leaderKey.ToArray(), out var key, out _))
@@ -49,7 +53,7 @@ public static class LeaderVrf
             return VrfCheckCode.BadPublicKey;
         }
 
-        if (!EcVrf.Verify(key, proof, previousSortitionHash.Hash.ToArray()))
+        if (!EcVrf.Verify(key, proof, alpha))
         {
             return VrfCheckCode.ProofInvalid;
         }

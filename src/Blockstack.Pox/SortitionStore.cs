@@ -297,6 +297,19 @@ public sealed class SortitionStore : ISortitionView, IDisposable
         return LeaderVrf.Check(key.PublicKey, proof, previous.SortitionHash, winner.Op.NewSeed);
     }
 
+    /// <summary>
+    /// What the next burn block's commits must pay (stacks-core get_next_block_recipients): the
+    /// chosen reward addresses, or null when they must burn. Miners build commits with it.
+    /// </summary>
+    public RecipientInfo? GetNextBlockRecipients()
+    {
+        var tip = Tip ?? throw new InvalidOperationException("no sortition yet");
+        var height = tip.BurnHeight + 1;
+        var cycleStart = _pox.IsRewardCycleStart(height) ? EvaluateCycle(tip, height) : null;
+        var info = SortitionEngine.PickRecipients(tip, _pox, height, cycleStart);
+        return info is null || _pox.IsInPreparePhase(height) || info.Recipients.All(r => r.Address.IsBurn) ? null : info;
+    }
+
     // ----- ISortitionView over the canonical fork -----
 
     public IReadOnlyList<CommitEntry> GetCommits(SortitionId sortitionId)
