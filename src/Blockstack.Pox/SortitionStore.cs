@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using Blockstack.Bitcoin;
 using Blockstack.Burnchain;
 using Blockstack.Burnchain.Ops;
@@ -93,6 +94,12 @@ public sealed class SortitionStore : ISortitionView, IDisposable
     private readonly PoxParameters _pox;
     private readonly IRewardSetProvider _rewards;
     private readonly ILogger _logger;
+
+    // Decoded values by sortition id. A sortition id fixes its burn block and PoX fork, so the
+    // stored values under it never change; the caches only save decoding (and key validation).
+    private readonly ConcurrentDictionary<SortitionId, IReadOnlyList<CommitEntry>> _commitCache = new();
+    private readonly ConcurrentDictionary<SortitionId, IReadOnlyList<LeaderKeyRegisterOp>> _keyCache = new();
+    private readonly ConcurrentDictionary<SortitionId, SortitionSnapshot> _snapshotCache = new();
 
     public SortitionStore(IKeyValueStore<SortitionColumn> store, PoxParameters pox, IRewardSetProvider rewards, ILogger<SortitionStore>? logger = null, bool ownsStore = false)
     {
@@ -212,8 +219,13 @@ public sealed class SortitionStore : ISortitionView, IDisposable
 
     public SortitionSnapshot? GetSnapshot(SortitionId id)
     {
+        if (_snapshotCache.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
         var v = _store.Get(SortitionColumn.Snapshots, Key(id));
-        return v is null ? null : SortitionCodec.DecodeSnapshot(v);
+        return v is null ? null : Remember(_snapshotCache, id, SortitionCodec.DecodeSnapshot(v));
     }
 
     public bool IsCanonical(SortitionId id) => _store.Get(SortitionColumn.Snapshots, Key(id)) is not null && !_store.Contains(SortitionColumn.Invalid, Key(id));
@@ -314,8 +326,13 @@ public sealed class SortitionStore : ISortitionView, IDisposable
 
     public IReadOnlyList<CommitEntry> GetCommits(SortitionId sortitionId)
     {
+        if (_commitCache.TryGetValue(sortitionId, out var cached))
+        {
+            return cached;
+        }
+
         var v = _store.Get(SortitionColumn.Commits, Key(sortitionId));
-        return v is null ? [] : SortitionCodec.DecodeCommits(v);
+        return v is null ? [] : Remember(_commitCache, sortitionId, (IReadOnlyList<CommitEntry>)SortitionCodec.DecodeCommits(v));
     }
 
     public IReadOnlyList<MissedCommit> GetMissedCommits(SortitionId intended)
@@ -336,8 +353,24 @@ public sealed class SortitionStore : ISortitionView, IDisposable
 
     public IReadOnlyList<LeaderKeyRegisterOp> GetLeaderKeys(SortitionId sortitionId)
     {
+        if (_keyCache.TryGetValue(sortitionId, out var cached))
+        {
+            return cached;
+        }
+
         var v = _store.Get(SortitionColumn.LeaderKeys, Key(sortitionId));
-        return v is null ? [] : SortitionCodec.DecodeKeys(v);
+        return v is null ? [] : Remember(_keyCache, sortitionId, (IReadOnlyList<LeaderKeyRegisterOp>)SortitionCodec.DecodeKeys(v));
+    }
+
+    private static T Remember<T>(ConcurrentDictionary<SortitionId, T> cache, SortitionId id, T value)
+    {
+        if (cache.Count >= 4096)
+        {
+            cache.Clear();
+        }
+
+        cache[id] = value;
+        return value;
     }
 
     public void Dispose()
