@@ -21,6 +21,52 @@ public sealed class ChainRpc
         table.Add("getblockheader", ["blockhash", "verbose"], 1, GetBlockHeader);
         table.Add("getblock", ["blockhash", "verbosity"], 1, GetBlock);
         table.Add("getrawtransaction", ["txid", "verbosity", "blockhash"], 1, GetRawTransaction);
+        table.Add("gettxout", ["txid", "n", "include_mempool"], 2, GetTxOut);
+    }
+
+    private RpcResult GetTxOut(RpcCall call)
+    {
+        var p = call.Params;
+        if (!p.TryGetHash(0, "txid", out var hash, out var error)
+            || !p.TryGetInt(1, out var n, out error)
+            || !p.TryGetBool(2, out var includeMempool, out error, true))
+        {
+            return error;
+        }
+
+        if (n < 0 || n > uint.MaxValue)
+        {
+            return RpcError.InvalidParameter("Invalid vout");
+        }
+
+        var outPoint = new OutPoint(new Txid(hash), (uint)n);
+        lock (_engine.SyncRoot)
+        {
+            var chain = _engine.Chain;
+            Chain.Coin? coin;
+            if (includeMempool)
+            {
+                coin = _engine.Pool.GetSpender(outPoint) is not null ? null : _engine.Pool.GetOutput(outPoint) ?? chain.GetCoin(outPoint);
+            }
+            else
+            {
+                coin = chain.GetCoin(outPoint);
+            }
+
+            if (coin is null)
+            {
+                return RpcResult.Null;
+            }
+
+            return new JsonObject
+            {
+                ["bestblock"] = chain.Tip.Hash.ToString(),
+                ["confirmations"] = coin.Height == Chain.Coin.MempoolHeight ? 0 : chain.Height - coin.Height + 1,
+                ["value"] = Amounts.ToJson(coin.Value),
+                ["scriptPubKey"] = JsonShapes.ScriptPubKey(coin.Script),
+                ["coinbase"] = coin.IsCoinbase,
+            };
+        }
     }
 
     private RpcResult GetBlockchainInfo()
