@@ -343,7 +343,7 @@ public sealed class WalletRpc
         }
 
         HashSet<string>? filter = null;
-        if (p.Has(2))
+        if (p.Has(2) && addressesElement.GetArrayLength() > 0)
         {
             filter = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in addressesElement.EnumerateArray())
