@@ -13,13 +13,14 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(stderr);
         var io = new CliIo(stdin, stdout, stderr);
         var root = new RootCommand("blockstack: offline tools for Bitcoin and Stacks data, and a client of the node");
-        root.Options.Add(CliOptions.Network);
+        root.Options.Add(io.Network);
         foreach (var command in CommandGroups(io))
         {
             root.Subcommands.Add(command);
         }
 
-        var parse = root.Parse(args);
+        // No response files: "@FILE" is a value some commands take (decode-block @block.raw).
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             stderr.WriteLine("error: " + parse.Errors[0].Message);

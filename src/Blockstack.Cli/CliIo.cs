@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -38,6 +39,9 @@ public sealed class CliIo(TextReader stdin, TextWriter stdout, TextWriter stderr
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Err { get; } = stderr;
+
+    /// <summary>The <c>--network</c> option of this command tree (recursive: every command has it).</summary>
+    public Option<string> Network { get; } = CliOptions.CreateNetwork();
 
     /// <summary>
     /// Runs <paramref name="handler"/> on <paramref name="value"/>, or, when the value is

@@ -5,8 +5,11 @@ namespace Blockstack.Cli;
 /// <summary>Options shared across command groups.</summary>
 public static class CliOptions
 {
-    /// <summary><c>--network mainnet|testnet|regtest|signet</c>, on every command.</summary>
-    public static Option<string> Network { get; } = new("--network", "-n")
+    /// <summary>
+    /// A new <c>--network mainnet|testnet|regtest|signet</c> option, for every command. Each command
+    /// tree gets its own instance (<see cref="CliIo.Network"/>): option objects belong to one tree.
+    /// </summary>
+    public static Option<string> CreateNetwork() => new("--network", "-n")
     {
         Description = "network whose address versions and prefixes apply: mainnet, testnet, regtest or signet",
         DefaultValueFactory = _ => "mainnet",
