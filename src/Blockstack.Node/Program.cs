@@ -51,7 +51,7 @@ public static class Program
 
     private static async Task<int> RunBitcoindAsync(RegtestOptions options, CancellationToken cancellationToken)
     {
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
         RegtestNode node;
         try
         {

@@ -100,6 +100,28 @@ public sealed class ChainTests
     }
 
     [Fact]
+    public async Task Automine_MinesBlocksToTheAddress()
+    {
+        await using var node = await TestNode.StartAsync(new RegtestOptions
+        {
+            InMemory = true,
+            RpcUser = "u",
+            RpcPassword = "p",
+            AutomineInterval = TimeSpan.FromMilliseconds(100),
+            AutomineAddress = Key.Address,
+        });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (await HeightAsync(node) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await HeightAsync(node) >= 2);
+        var block = await node.ResultAsync("getblock", $"[\"{await TipAsync(node)}\", 2]");
+        Assert.Equal(Key.Address, block.GetProperty("tx")[0].GetProperty("vout")[0].GetProperty("scriptPubKey").GetProperty("address").GetString());
+    }
+
+    [Fact]
     public async Task Restart_WithRocksDb_KeepsChainWalletsAndCookieRules()
     {
         var dir = Path.Combine(Path.GetTempPath(), "regtest-test-" + Guid.NewGuid().ToString("N"));
