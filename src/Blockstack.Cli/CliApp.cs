@@ -48,5 +48,7 @@ public static class CliApp
     private static IEnumerable<Command> CommandGroups(CliIo io)
     {
         yield return BtcCommands.Create(io);
+        yield return StxCommands.Create(io);
+        yield return KeysCommands.Create(io);
     }
 }
