@@ -1,6 +1,5 @@
-using Blockstack.Bitcoin.Addresses;
 using Blockstack.Bitcoin.Crypto;
-using Blockstack.Bitcoin.Sighash;
+using Blockstack.Bitcoin.Signing;
 using Blockstack.Bitcoin.Transactions;
 using Blockstack.Regtest.Chain;
 using Blockstack.Regtest.Mempool;
@@ -11,7 +10,7 @@ namespace Blockstack.Regtest.Wallet;
 /// <summary>
 /// Builds and signs sendtoaddress transactions from the server's own keys: largest coins first
 /// until amount plus fee is covered, change to a fresh internal address unless it would be dust,
-/// SIGHASH_ALL signatures for P2WPKH, P2SH-P2WPKH and P2PKH inputs.
+/// SIGHASH_ALL signatures by the shared TransactionSigner.
 /// </summary>
 public static class WalletSigner
 {
@@ -80,43 +79,11 @@ public static class WalletSigner
     private static Transaction Sign((Transaction Tx, List<(OutPoint OutPoint, Coin Coin, WalletAddress Owner)> Inputs) unsigned)
     {
         var (tx, selected) = unsigned;
-        var secp = BouncySecp256k1.Instance;
         var spent = selected.Select(s => s.Coin.ToTxOut()).ToList();
-        var data = new PrecomputedTransactionData(tx, spent);
-        var signedInputs = new List<TxIn>();
-        for (var i = 0; i < tx.Inputs.Count; i++)
-        {
-            var (_, coin, owner) = selected[i];
-            var key = owner.PrivateKey!;
-            var pub = secp.GetPublicKey(key, compressed: true);
-            var keyHash = Hashes.Hash160(pub);
-            var scriptCode = BitcoinAddress.P2pkh(keyHash);
-            var input = tx.Inputs[i];
-            if (coin.Script.Length == 25)
-            {
-                var hash = LegacySighash.Compute(tx, i, scriptCode, SighashType.All);
-                var sig = SignatureBytes(secp, key, hash);
-                byte[] scriptSig = [(byte)sig.Length, .. sig, (byte)pub.Length, .. pub];
-                signedInputs.Add(new TxIn(input.PrevOut, scriptSig, input.Sequence));
-            }
-            else
-            {
-                var hash = SegwitV0Sighash.Compute(data, i, scriptCode, coin.Value, SighashType.All);
-                var sig = SignatureBytes(secp, key, hash);
-                var scriptSig = ReadOnlyMemory<byte>.Empty;
-                if (coin.Script.Length == 23)
-                {
-                    var redeem = BitcoinAddress.WitnessProgram(0, keyHash);
-                    scriptSig = new byte[] { (byte)redeem.Length }.Concat(redeem).ToArray();
-                }
-
-                signedInputs.Add(new TxIn(input.PrevOut, scriptSig, input.Sequence, [sig, pub]));
-            }
-        }
-
-        return new Transaction(tx.Version, signedInputs, tx.Outputs, tx.LockTime);
+        var keys = new PerInputKeys(selected.Select(s => (ReadOnlyMemory<byte>?)s.Owner.PrivateKey!).ToList());
+        var result = new TransactionSigner(BouncySecp256k1.Instance).Sign(tx, spent, keys);
+        return result.IsComplete
+            ? result.Transaction
+            : throw new InvalidOperationException("the wallet could not sign its own coin: " + result.InputErrors.First(e => e is not null));
     }
-
-    private static byte[] SignatureBytes(BouncySecp256k1 secp, byte[] key, Bitcoin.Hash256 hash) =>
-        [.. secp.SignEcdsa(key, hash.ToArray()).ToDer(), SighashType.All];
 }
