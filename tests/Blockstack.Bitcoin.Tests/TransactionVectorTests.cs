@@ -7,23 +7,24 @@ namespace Blockstack.Bitcoin.Tests;
 [Trait("Category", "Vector")]
 public class TransactionVectorTests
 {
-    public static TheoryData<string, string> ValidVectors() => Load("tx_valid.json");
+    public static TheoryData<int, string, string> ValidVectors() => Load("tx_valid.json");
 
-    public static TheoryData<string, string> InvalidVectors() => Load("tx_invalid.json");
+    public static TheoryData<int, string, string> InvalidVectors() => Load("tx_invalid.json");
 
     [VectorTheory]
     [MemberData(nameof(ValidVectors))]
-    public void TryParse_TxValid_RoundTripsAndPassesCheckTransaction(string hex, string flags)
+    public void TryParse_TxValid_RoundTripsAndPassesCheckTransaction(int entry, string hex, string flags)
     {
-        _ = flags;
+        _ = (entry, flags);
         var tx = ParseAndRoundTrip(hex);
         Assert.Equal(CheckResult.Valid, TransactionChecks.CheckTransaction(tx));
     }
 
     [VectorTheory]
     [MemberData(nameof(InvalidVectors))]
-    public void TryParse_TxInvalid_RoundTripsAndBadTxFailsCheckTransaction(string hex, string flags)
+    public void TryParse_TxInvalid_RoundTripsAndBadTxFailsCheckTransaction(int entry, string hex, string flags)
     {
+        _ = entry;
         var tx = ParseAndRoundTrip(hex);
         var result = TransactionChecks.CheckTransaction(tx);
         if (flags == "BADTX")
@@ -59,24 +60,28 @@ public class TransactionVectorTests
         return tx;
     }
 
-    private static TheoryData<string, string> Load(string file)
+    private static TheoryData<int, string, string> Load(string file)
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<int, string, string>();
         if (!Vectors.Available)
         {
-            data.Add("", "");
+            data.Add(0, "", "");
             return data;
         }
 
+        // The entry's position in the file is part of each row: some entries repeat a transaction
+        // with other prevouts, and rows with equal arguments would be collapsed into one test.
         using var doc = JsonDocument.Parse(Vectors.ReadText("bitcoin", file));
+        var position = 0;
         foreach (var entry in doc.RootElement.EnumerateArray())
         {
+            position++;
             if (entry.GetArrayLength() == 1 || entry[0].ValueKind == JsonValueKind.String)
             {
                 continue;
             }
 
-            data.Add(entry[1].GetString()!, entry[2].GetString()!);
+            data.Add(position, entry[1].GetString()!, entry[2].GetString()!);
         }
 
         return data;
