@@ -62,10 +62,16 @@ public static class Hashes
         return output;
     }
 
+    // A SHA-512/t digest derives its initial values by hashing at construction, so each thread
+    // keeps one and reuses it.
+    [ThreadStatic]
+    private static Sha512tDigest? _sha512t256;
+
     /// <summary>SHA-512/256 as FIPS 180-4 defines it (distinct initial values).</summary>
     public static void Sha512t256(ReadOnlySpan<byte> data, Span<byte> output)
     {
-        var digest = new Sha512tDigest(256);
+        var digest = _sha512t256 ??= new Sha512tDigest(256);
+        digest.Reset(); // cheap; guards against a call that threw half way
         digest.BlockUpdate(data);
         digest.DoFinal(output);
     }

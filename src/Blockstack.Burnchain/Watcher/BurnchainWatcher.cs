@@ -147,7 +147,7 @@ public sealed class BurnchainWatcher
     public async Task<int> SyncAsync(int maxBatches, CancellationToken cancellationToken)
     {
         var committed = 0;
-        var info = await Timed(_rpc.GetBlockchainInfoAsync(cancellationToken)).ConfigureAwait(false);
+        var info = await Timed(() => _rpc.GetBlockchainInfoAsync(cancellationToken)).ConfigureAwait(false);
         var remoteTip = info.Blocks;
         if (remoteTip < _parameters.FirstBlockHeight)
         {
@@ -158,7 +158,7 @@ public sealed class BurnchainWatcher
         if (tip is null)
         {
             SetState(WatcherState.Syncing);
-            var firstHash = await Timed(_rpc.GetBlockHashAsync(_parameters.FirstBlockHeight, cancellationToken)).ConfigureAwait(false);
+            var firstHash = await Timed(() => _rpc.GetBlockHashAsync(_parameters.FirstBlockHeight, cancellationToken)).ConfigureAwait(false);
             if (firstHash is null)
             {
                 return 0;
@@ -213,7 +213,7 @@ public sealed class BurnchainWatcher
                 break;
             }
 
-            var hash = await Timed(_rpc.GetBlockHashAsync(height, cancellationToken)).ConfigureAwait(false);
+            var hash = await Timed(() => _rpc.GetBlockHashAsync(height, cancellationToken)).ConfigureAwait(false);
             if (hash is null || !await TryApplyAsync(height, hash.Value, current, cancellationToken).ConfigureAwait(false))
             {
                 // The chain moved under us (shorter, or a reorg mid-sync): the next pass reconciles.
@@ -233,7 +233,7 @@ public sealed class BurnchainWatcher
         while (true)
         {
             var ours = _index.GetCanonicalHeader(height)!.Value;
-            var theirs = await Timed(_rpc.GetBlockHashAsync(height, cancellationToken)).ConfigureAwait(false);
+            var theirs = await Timed(() => _rpc.GetBlockHashAsync(height, cancellationToken)).ConfigureAwait(false);
             if (theirs == ours.Hash)
             {
                 return height;
@@ -250,7 +250,7 @@ public sealed class BurnchainWatcher
 
     private async Task<bool> TryApplyAsync(ulong height, BlockHash hash, BurnBlockHeader? parent, CancellationToken cancellationToken)
     {
-        var raw = await Timed(_rpc.GetRawBlockAsync(hash, cancellationToken)).ConfigureAwait(false);
+        var raw = await Timed(() => _rpc.GetRawBlockAsync(hash, cancellationToken)).ConfigureAwait(false);
         if (raw is null)
         {
             return false;
@@ -291,12 +291,12 @@ public sealed class BurnchainWatcher
         }
     }
 
-    private async Task<T> Timed<T>(Task<T> call)
+    private async Task<T> Timed<T>(Func<Task<T>> call)
     {
         var start = _time.GetTimestamp();
         try
         {
-            return await call.ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         finally
         {

@@ -17,7 +17,17 @@ internal static class TrieHashing
     [ThreadStatic]
     private static Sha512tDigest? _digest;
 
-    private static Sha512tDigest Digest => _digest ??= new Sha512tDigest(256);
+    // Reset on every use (cheap: it restores the stored initial values), so a call that threw half
+    // way never leaves state behind for the next one.
+    private static Sha512tDigest Digest
+    {
+        get
+        {
+            var digest = _digest ??= new Sha512tDigest(256);
+            digest.Reset();
+            return digest;
+        }
+    }
 
     /// <summary>The 32-byte path of <paramref name="key"/>: SHA-512/256(key).</summary>
     public static void Path(ReadOnlySpan<byte> key, Span<byte> path)
