@@ -52,7 +52,7 @@ public class ChainBenchmarks : IDisposable
         txs.Add(signer.SignOrigin(cb, miner.Key));
         for (var i = 1; i <= Transfers; i++)
         {
-            var tx = new StacksTransaction(TransactionVersion.Testnet, _parameters.ChainId, new TransactionAuth(signer.SingleSigCondition(keys[i].Key, 0, 200), null), AnchorMode.Any, PostConditionMode.Allow, [], new TokenTransferPayload(new StandardPrincipal(keys[(i * 7) % 1000].Address), 1000, new byte[34]));
+            var tx = new StacksTransaction(TransactionVersion.Testnet, _parameters.ChainId, new TransactionAuth(signer.SingleSigCondition(keys[i].Key, 0, 200), null), AnchorMode.Any, PostConditionMode.Allow, [], new TokenTransferPayload(new StandardPrincipal(keys[((i * 7) + 1) % 1000].Address), 1000, new byte[34]));
             txs.Add(signer.SignOrigin(tx, keys[i].Key));
         }
 
