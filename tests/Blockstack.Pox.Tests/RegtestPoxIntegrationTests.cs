@@ -121,6 +121,7 @@ public sealed class RegtestPoxIntegrationTests(ITestOutputHelper output)
         var lastCommitHeight = firstCommitHeight + CommitBlocks - 1;
         ulong? thiefHeight = null;
         var txids = new Dictionary<Txid, Miner>();
+        var proofs = new Dictionary<Txid, VrfProof>();
         for (var height = firstCommitHeight; height <= lastCommitHeight; height++)
         {
             var tip = store.Tip!;
@@ -128,15 +129,16 @@ public sealed class RegtestPoxIntegrationTests(ITestOutputHelper output)
             var parent = LastWinner(store, tip);
             foreach (var m in new[] { minerA, minerB })
             {
-                var txid = await CommitAsync(rpc, m, tip, height, parent, Outputs(height, recipients), ct);
+                var (txid, proof) = await CommitAsync(rpc, m, tip, height, parent, Outputs(height, recipients), ct);
                 txids[txid] = m;
+                proofs[txid] = proof;
             }
 
             if (thiefHeight is null && height >= firstCommitHeight + 20 && Pox.IsRewardCycleStart(height) && recipients is not null)
             {
                 thiefHeight = height;
                 var wrong = Decode(thief.Key.Script);
-                thief.PendingTxid = await CommitAsync(rpc, thief, tip, height, parent, [wrong, wrong], ct);
+                (thief.PendingTxid, _) = await CommitAsync(rpc, thief, tip, height, parent, [wrong, wrong], ct);
             }
 
             await MineAsync(rpc, sink, follower, ct);
@@ -155,6 +157,7 @@ public sealed class RegtestPoxIntegrationTests(ITestOutputHelper output)
             Assert.All(d.Commits, c => Assert.True(txids.ContainsKey(c.Op.Txid), $"unknown commit {c.Op.Txid} at {h}"));
             var winner = Assert.Single(d.Commits, c => c.Won);
             Assert.Equal(d.Snapshot.WinningTxid, winner.Op.Txid);
+            Assert.Equal(VrfCheckCode.Valid, store.CheckWinnerVrfProof(d.Snapshot.SortitionId, proofs[winner.Op.Txid]));
             if (h != thiefHeight)
             {
                 Assert.Empty(d.Rejections);
@@ -301,7 +304,7 @@ public sealed class RegtestPoxIntegrationTests(ITestOutputHelper output)
         return (0, 0);
     }
 
-    private static async Task<Txid> CommitAsync(BitcoinRpcClient rpc, Miner m, SortitionSnapshot tip, ulong height, (uint Height, ushort Vtx) parent, PoxAddress[] outputs, CancellationToken ct)
+    private static async Task<(Txid Txid, VrfProof Proof)> CommitAsync(BitcoinRpcClient rpc, Miner m, SortitionSnapshot tip, ulong height, (uint Height, ushort Vtx) parent, PoxAddress[] outputs, CancellationToken ct)
     {
         var proof = EcVrf.Prove(m.Vrf, tip.SortitionHash.Hash.ToArray());
         var op = new LeaderBlockCommitOp(
@@ -324,7 +327,7 @@ public sealed class RegtestPoxIntegrationTests(ITestOutputHelper output)
             default);
         var each = m.Budget / outputs.Length;
         var txid = await SendAsync(rpc, m, BurnOpEncoder.OpReturnScript(Params, op), [.. outputs.Select(o => (each, o.ToScriptPubKey()))], ct);
-        return txid;
+        return (txid, proof);
     }
 
     /// <summary>Spends the miner's coin: OP_RETURN, then <paramref name="payments"/>, then change back to the miner.</summary>
