@@ -39,4 +39,7 @@ internal static partial class BurnchainLog
     // 2200–2299: operations.
     [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "burn op rejected {Code} in burn block {BurnHeight} {BurnBlockHash}: tx {Txid} vtxindex {Vtxindex}: {Detail}")]
     public static partial void OpRejected(this ILogger logger, string code, ulong burnHeight, BlockHash burnBlockHash, Txid txid, uint vtxindex, string detail);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Debug, Message = "burn op in burn block {BurnHeight} tx {Txid} vtxindex {Vtxindex}: {Operation}")]
+    public static partial void OpApplied(this ILogger logger, ulong burnHeight, Txid txid, uint vtxindex, string operation);
 }

@@ -71,7 +71,20 @@ public readonly record struct StacksAddressValue(byte Version, Hash160Bytes Hash
         (true, false) => TestnetMultiSig,
     };
 
-    public override string ToString() => $"{Version:x2}-{Hash}";
+    /// <summary>The same address as <see cref="Stacks.StacksAddress"/> (the c32 renderer's type).</summary>
+    public Stacks.StacksAddress ToStacksAddress() => new(Version, new Stacks.Hash160(Hash.ToArray()));
+
+    /// <summary>The c32check text (<c>SP…</c>, <c>ST…</c>, <c>SM…</c>, <c>SN…</c>).</summary>
+    public string ToC32() => Version < 32
+        ? ToStacksAddress().ToString()
+        : throw new InvalidOperationException($"version {Version} has no c32 character");
+
+    /// <summary>From a parsed <see cref="Stacks.StacksAddress"/>.</summary>
+    public static StacksAddressValue FromStacksAddress(Stacks.StacksAddress address) =>
+        new(address.Version, new Hash160Bytes(address.Hash.ToArray()));
+
+    /// <summary>Renders as c32check, as Stacks shows addresses (equality stays (version, hash)).</summary>
+    public override string ToString() => Version < 32 ? ToC32() : $"{Version:x2}-{Hash}";
 }
 
 /// <summary>A Stacks consensus hash (20 bytes, as carried in a LeaderKeyRegister payload).</summary>

@@ -42,60 +42,70 @@ public class BitcoinJsOpsTests
             Assert.Equal((string)c["txid"]!, op.Txid.ToString());
             Assert.Equal((uint)(i + 1), op.Vtxindex);
             Assert.Equal(block.Header.Hash, op.BurnHeaderHash);
-            switch (op)
+            AssertFields(c, op);
+            if (op is LeaderBlockCommitOp m)
             {
-                case LeaderKeyRegisterOp k:
-                    Assert.Equal((string)c["consensus_hash"]!, k.ConsensusHash.ToString());
-                    Assert.Equal((string)c["public_key"]!, k.PublicKey.ToString());
-                    Assert.Equal((string)c["memo"]!, k.Memo.ToHex());
-                    break;
-                case LeaderBlockCommitOp m:
-                    Assert.Equal((string)c["block_header_hash"]!, m.BlockHeaderHash.ToHex());
-                    Assert.Equal((string)c["new_seed"]!, m.NewSeed.ToHex());
-                    Assert.Equal((uint)c["key_block_ptr"]!, m.KeyBlockPtr);
-                    Assert.Equal((ushort)c["key_vtxindex"]!, m.KeyVtxindex);
-                    Assert.Equal((byte)c["memo"]!, m.Memo);
-                    Assert.Equal((byte)c["modulus"]!, m.BurnParentModulus);
-                    Assert.Equal((ulong)c["burn_fee"]!, m.BurnFee);
-                    Assert.Equal((string)c["input_txid"]!, m.Input.Txid.ToString());
-                    Assert.Equal((uint)c["input_vout"]!, m.Input.Index);
-                    Assert.Equal(2, m.CommitOutputs.Count);
-                    Assert.All(m.CommitOutputs, a => Assert.True(a.IsBurn));
-                    Assert.Equal(CommitModulusStatus.MissedFurther, BurnOpChecks.CheckModulus(m)); // modulus 3 → intended 4, height 7 mod 5 = 2
-                    break;
-                case PreStxOp p:
-                    Assert.Equal((string)c["output"]!, p.Output.Hash.ToString());
-                    Assert.Equal(StacksAddressValue.TestnetSingleSig, p.Output.Version);
-                    break;
-                case StackStxOp s:
-                    Assert.Equal(UInt128.Parse((string)c["ustx"]!, CultureInfo.InvariantCulture), s.StackedUstx);
-                    Assert.Equal((byte)c["cycles"]!, s.NumCycles);
-                    Assert.Equal((string)c["signer_key"]!, s.SignerKey?.ToHex());
-                    Assert.Equal(UInt128.Parse((string)c["max_amount"]!, CultureInfo.InvariantCulture), s.MaxAmount);
-                    Assert.Equal((uint)c["auth_id"]!, s.AuthId);
-                    Assert.Equal((string)c["reward"]!, s.RewardAddress.Hash.ToHex());
-                    Assert.Equal((string)c["sender"]!, s.Sender.Hash.ToString());
-                    break;
-                case TransferStxOp t:
-                    Assert.Equal(UInt128.Parse((string)c["ustx"]!, CultureInfo.InvariantCulture), t.TransferedUstx);
-                    Assert.Equal((string)c["memo"]!, t.Memo.ToHex());
-                    Assert.Equal((string)c["recipient"]!, t.Recipient.Hash.ToString());
-                    Assert.Equal((string)c["sender"]!, t.Sender.Hash.ToString());
-                    break;
-                case DelegateStxOp d:
-                    Assert.Equal(UInt128.Parse((string)c["ustx"]!, CultureInfo.InvariantCulture), d.DelegatedUstx);
-                    Assert.Equal((uint)c["reward_index"]!, d.RewardAddress!.Value.OutputIndex);
-                    Assert.Equal((string)c["reward"]!, d.RewardAddress.Value.Address.Hash.ToHex());
-                    Assert.Equal((ulong)c["until"]!, d.UntilBurnHeight);
-                    Assert.Equal((string)c["delegate_to"]!, d.DelegateTo.Hash.ToString());
-                    Assert.Equal((string)c["sender"]!, d.Sender.Hash.ToString());
-                    break;
-                default:
-                    Assert.Fail($"unexpected {op}");
-                    break;
+                Assert.Equal(CommitModulusStatus.MissedFurther, BurnOpChecks.CheckModulus(m)); // modulus 3 → intended 4, height 7 mod 5 = 2
             }
         }
 
         Assert.Equal(ops, index.GetOperations(block.Header.Hash));
+    }
+
+    /// <summary>The op carries exactly the fields burnchain-ops.js reported for it.</summary>
+    internal static void AssertFields(JsonNode c, BurnOperation op)
+    {
+        Assert.Equal((string)c["txid"]!, op.Txid.ToString());
+        switch (op)
+        {
+            case LeaderKeyRegisterOp k:
+                Assert.Equal((string)c["consensus_hash"]!, k.ConsensusHash.ToString());
+                Assert.Equal((string)c["public_key"]!, k.PublicKey.ToString());
+                Assert.Equal((string)c["memo"]!, k.Memo.ToHex());
+                break;
+            case LeaderBlockCommitOp m:
+                Assert.Equal((string)c["block_header_hash"]!, m.BlockHeaderHash.ToHex());
+                Assert.Equal((string)c["new_seed"]!, m.NewSeed.ToHex());
+                Assert.Equal((uint)c["key_block_ptr"]!, m.KeyBlockPtr);
+                Assert.Equal((ushort)c["key_vtxindex"]!, m.KeyVtxindex);
+                Assert.Equal((byte)c["memo"]!, m.Memo);
+                Assert.Equal((byte)c["modulus"]!, m.BurnParentModulus);
+                Assert.Equal((ulong)c["burn_fee"]!, m.BurnFee);
+                Assert.Equal((string)c["input_txid"]!, m.Input.Txid.ToString());
+                Assert.Equal((uint)c["input_vout"]!, m.Input.Index);
+                Assert.Equal(2, m.CommitOutputs.Count);
+                Assert.All(m.CommitOutputs, a => Assert.True(a.IsBurn));
+                break;
+            case PreStxOp p:
+                Assert.Equal((string)c["output"]!, p.Output.Hash.ToString());
+                Assert.Equal(StacksAddressValue.TestnetSingleSig, p.Output.Version);
+                break;
+            case StackStxOp s:
+                Assert.Equal(UInt128.Parse((string)c["ustx"]!, CultureInfo.InvariantCulture), s.StackedUstx);
+                Assert.Equal((byte)c["cycles"]!, s.NumCycles);
+                Assert.Equal((string)c["signer_key"]!, s.SignerKey?.ToHex());
+                Assert.Equal(UInt128.Parse((string)c["max_amount"]!, CultureInfo.InvariantCulture), s.MaxAmount);
+                Assert.Equal((uint)c["auth_id"]!, s.AuthId);
+                Assert.Equal((string)c["reward"]!, s.RewardAddress.Hash.ToHex());
+                Assert.Equal((string)c["sender"]!, s.Sender.Hash.ToString());
+                break;
+            case TransferStxOp t:
+                Assert.Equal(UInt128.Parse((string)c["ustx"]!, CultureInfo.InvariantCulture), t.TransferedUstx);
+                Assert.Equal((string)c["memo"]!, t.Memo.ToHex());
+                Assert.Equal((string)c["recipient"]!, t.Recipient.Hash.ToString());
+                Assert.Equal((string)c["sender"]!, t.Sender.Hash.ToString());
+                break;
+            case DelegateStxOp d:
+                Assert.Equal(UInt128.Parse((string)c["ustx"]!, CultureInfo.InvariantCulture), d.DelegatedUstx);
+                Assert.Equal((uint)c["reward_index"]!, d.RewardAddress!.Value.OutputIndex);
+                Assert.Equal((string)c["reward"]!, d.RewardAddress.Value.Address.Hash.ToHex());
+                Assert.Equal((ulong)c["until"]!, d.UntilBurnHeight);
+                Assert.Equal((string)c["delegate_to"]!, d.DelegateTo.Hash.ToString());
+                Assert.Equal((string)c["sender"]!, d.Sender.Hash.ToString());
+                break;
+            default:
+                Assert.Fail($"unexpected {op}");
+                break;
+        }
     }
 }

@@ -279,6 +279,14 @@ public sealed class BurnchainWatcher
         _index.Apply(result.Block, BeforeCommit);
         Timings.AddStorage(_time.GetElapsedTime(start));
         _logger.BlockApplied(height, hash, result.Block.Operations.Count);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            foreach (var op in result.Block.Ops)
+            {
+                _logger.OpApplied(height, op.Txid, op.Vtxindex, BurnOpText.Describe(op, _parameters));
+            }
+        }
+
         await EmitAsync(new BurnchainEvent.Applied(result.Block), cancellationToken).ConfigureAwait(false);
         return true;
     }
