@@ -18,7 +18,7 @@ public class LayeringTests
         ["Blockstack.Stacks"] = ["Blockstack.Bitcoin"],
         ["Blockstack.Storage"] = [],
         ["Blockstack.Burnchain"] = ["Blockstack.Bitcoin", "Blockstack.Stacks", "Blockstack.Storage"],
-        ["Blockstack.Pox"] = ["Blockstack.Burnchain", "Blockstack.Bitcoin", "Blockstack.Stacks"],
+        ["Blockstack.Pox"] = ["Blockstack.Burnchain", "Blockstack.Bitcoin", "Blockstack.Stacks", "Blockstack.Storage"],
         ["Blockstack.Chain"] = ["Blockstack.Pox", "Blockstack.Storage", "Blockstack.Burnchain", "Blockstack.Bitcoin", "Blockstack.Stacks"],
         ["Blockstack.Bns"] = ["Blockstack.Chain", "Blockstack.Pox", "Blockstack.Storage", "Blockstack.Bitcoin", "Blockstack.Stacks"],
         ["Blockstack.Mining"] = ["Blockstack.Chain", "Blockstack.Burnchain", "Blockstack.Pox", "Blockstack.Storage", "Blockstack.Bitcoin", "Blockstack.Stacks"],
