@@ -55,6 +55,42 @@ public sealed class BnsContract
         return new BnsCallResult(BnsCallStatus.Ok, value, null, exec.Events, exec.Changes);
     }
 
+    /// <summary>
+    /// A read-only function over a state reader (the query side): nothing is ever written.
+    /// </summary>
+    public static BnsCallResult Query(IBnsStateReader state, Principal txSender, ulong blockHeight, string function, IReadOnlyList<ClarityValue> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (!BnsAbi.Functions.TryGetValue(function, out var spec) || !spec.ReadOnly)
+        {
+            return BnsCallResult.BadArguments($"'{function}' is not a read-only function of bns");
+        }
+
+        return Call(new BnsWriteSet(state), txSender, blockHeight, function, arguments);
+    }
+
+    /// <summary>The name's lease start and end (end null when the namespace has no expiry), or null when it has none.</summary>
+    public static (UInt128 Start, UInt128? End)? Lease(IBnsStateReader state, NameId id, ulong blockHeight)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var ns = state.GetNamespace(id.Namespace);
+        var props = state.GetNameProperties(id);
+        if (ns is null || props is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var start = new Execution(new BnsWriteSet(state), ns.ImportPrincipal, blockHeight).LeaseStart(ns, props);
+            return start.IsErr ? null : (start.Value, ns.Lifetime == 0 ? null : ClarityMath.Add(start.Value, ns.Lifetime));
+        }
+        catch (ClarityRuntimeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The work of one call: tx-sender, block-height, the write set and the events so far.</summary>
     private sealed class Execution(BnsWriteSet state, Principal sender, ulong height)
     {
@@ -91,6 +127,8 @@ public sealed class BnsContract
             "get-namespace-properties" => Resp(GetNamespaceProperties(a.Buff(0)), v => v),
             _ => throw new InvalidOperationException($"no dispatch for {function}"),
         };
+
+        public R<UInt128> LeaseStart(NamespaceRecord ns, NameProperties name) => LeaseStartedAt(ns, name);
 
         // ---- public functions -------------------------------------------------------------------
 
