@@ -20,7 +20,7 @@ public static class StxCommands
         return stx;
     }
 
-    internal static ISecp256k1 Curve => BouncySecp256k1.Instance;
+    internal static ISecp256k1 Curve => Secp256k1.Default;
 
     internal static bool IsMainnet(string network) => network switch
     {

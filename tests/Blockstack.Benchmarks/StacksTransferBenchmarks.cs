@@ -55,6 +55,19 @@ public class StacksTransferBenchmarks
         return StacksTransaction.TryDecode(bytes, out var tx, out _) ? tx.PostConditions.Count : -1;
     }
 
+    /// <summary>The same through the native libsecp256k1 backend (null result when it is not installed).</summary>
+    [Benchmark]
+    public bool? DecodeAndVerifyTransferNative()
+    {
+        if (NativeSecp256k1.Instance is not { } native)
+        {
+            return null;
+        }
+
+        var bytes = _transfers[_next++ & 63];
+        return StacksTransaction.TryDecode(bytes, out var tx, out _) && new StacksSigner(native).Verify(tx);
+    }
+
     [Benchmark(Baseline = true)]
     public byte[]? Secp256k1Recover() => BouncySecp256k1.Instance.RecoverPublicKey(_hash, _signature, _signature.RecoveryId, compressed: true);
 }

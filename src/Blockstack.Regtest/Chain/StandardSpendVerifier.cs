@@ -19,7 +19,7 @@ public sealed class StandardSpendVerifier : IScriptVerifier
     private readonly SpendVerifier _verifier;
 
     public StandardSpendVerifier(ISecp256k1? secp = null) =>
-        _verifier = new SpendVerifier(secp ?? BouncySecp256k1.Instance, SpendVerifierOptions.Consensus);
+        _verifier = new SpendVerifier(secp ?? Secp256k1.Default, SpendVerifierOptions.Consensus);
 
     public string? VerifyInput(Transaction transaction, int inputIndex, IReadOnlyList<TxOut> spentOutputs)
     {

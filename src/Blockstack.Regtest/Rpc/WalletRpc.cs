@@ -271,7 +271,7 @@ public sealed class WalletRpc
 
     private WalletAddress NewKey(RegtestWallet wallet, string type, string? label, bool isInternal)
     {
-        var secp = BouncySecp256k1.Instance;
+        var secp = Secp256k1.Default;
         byte[] key;
         do
         {

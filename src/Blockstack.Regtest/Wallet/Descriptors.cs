@@ -127,7 +127,7 @@ public static class Descriptors
     private static bool TryKey(string text, [NotNullWhen(true)] out byte[]? key, [NotNullWhen(false)] out string? error)
     {
         key = null;
-        if (!HashParsing.IsHex(text) || text.Length != 66 || !BouncySecp256k1.Instance.IsValidPublicKey(Convert.FromHexString(text)))
+        if (!HashParsing.IsHex(text) || text.Length != 66 || !Secp256k1.Default.IsValidPublicKey(Convert.FromHexString(text)))
         {
             error = $"key '{text}' is not valid";
             return false;

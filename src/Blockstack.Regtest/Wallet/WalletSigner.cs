@@ -81,7 +81,7 @@ public static class WalletSigner
         var (tx, selected) = unsigned;
         var spent = selected.Select(s => s.Coin.ToTxOut()).ToList();
         var keys = new PerInputKeys(selected.Select(s => (ReadOnlyMemory<byte>?)s.Owner.PrivateKey!).ToList());
-        var result = new TransactionSigner(BouncySecp256k1.Instance).Sign(tx, spent, keys);
+        var result = new TransactionSigner(Secp256k1.Default).Sign(tx, spent, keys);
         return result.IsComplete
             ? result.Transaction
             : throw new InvalidOperationException("the wallet could not sign its own coin: " + result.InputErrors.First(e => e is not null));
