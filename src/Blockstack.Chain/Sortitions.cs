@@ -11,7 +11,7 @@ namespace Blockstack.Chain;
 /// <param name="BurnHeight">Height of the burn block.</param>
 /// <param name="WinningBlockHash">The Stacks block header hash the winning commit put on Bitcoin.</param>
 /// <param name="LeaderKey">The winner's registered VRF public key.</param>
-/// <param name="VrfSeed">The VRF seed the winner's block proof must be over (the parent sortition's new seed).</param>
+/// <param name="VrfSeed">The bytes the winner's block VRF proof must be over: the sortition hash of the burn block before the commit's (the proof's output is the commit's new seed).</param>
 /// <param name="ParentConsensusHash">Consensus hash of the sortition that elected the parent Stacks block
 /// (<see cref="SortitionFacts.FirstConsensusHash"/> when the parent is the genesis).</param>
 /// <param name="TotalBurn">Cumulative burn of this sortition's snapshot.</param>
