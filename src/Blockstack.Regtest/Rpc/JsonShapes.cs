@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Blockstack.Bitcoin.Addresses;
 using Blockstack.Bitcoin.Blocks;
+using Blockstack.Bitcoin.Json;
 using Blockstack.Bitcoin.Scripts;
 using Blockstack.Bitcoin.Transactions;
 using Blockstack.Regtest.Chain;
@@ -126,35 +127,7 @@ public static class JsonShapes
         var vin = new JsonArray();
         foreach (var input in tx.Inputs)
         {
-            var inObj = new JsonObject();
-            if (tx.IsCoinBase)
-            {
-                inObj["coinbase"] = Convert.ToHexStringLower(input.ScriptSig.Span);
-            }
-            else
-            {
-                inObj["txid"] = input.PrevOut.Txid.ToString();
-                inObj["vout"] = input.PrevOut.Index;
-                inObj["scriptSig"] = new JsonObject
-                {
-                    ["asm"] = Script.ToAsm(input.ScriptSig.Span, attemptSighashDecode: true),
-                    ["hex"] = Convert.ToHexStringLower(input.ScriptSig.Span),
-                };
-            }
-
-            if (input.HasWitness)
-            {
-                var witness = new JsonArray();
-                foreach (var item in input.Witness)
-                {
-                    witness.Add(Convert.ToHexStringLower(item.Span));
-                }
-
-                inObj["txinwitness"] = witness;
-            }
-
-            inObj["sequence"] = input.Sequence;
-            vin.Add(inObj);
+            vin.Add(BitcoindJson.Input(input, tx.IsCoinBase));
         }
 
         var vout = new JsonArray();
