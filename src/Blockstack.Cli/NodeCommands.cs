@@ -26,8 +26,43 @@ public static class NodeCommands
         yield return new Command("names", "BNS names as the node sees them") { Resolve(io, node), List(io, node) };
     }
 
-    /// <summary>A protobuf message as JSON with the .proto field names (snake_case) and every field present.</summary>
-    internal static JsonObject ToJson(IMessage message) => JsonNode.Parse(ProtoJson.Format(message))!.AsObject();
+    /// <summary>
+    /// A protobuf message as JSON with the .proto field names (snake_case) and every field present.
+    /// 64-bit integer fields are numbers, as in the other commands' JSON (protobuf's JSON mapping
+    /// writes them as strings); amounts the .proto declares as decimal strings stay strings.
+    /// </summary>
+    internal static JsonObject ToJson(IMessage message)
+    {
+        var json = JsonNode.Parse(ProtoJson.Format(message))!.AsObject();
+        NumbersFor64BitFields(message, json);
+        return json;
+    }
+
+    private static void NumbersFor64BitFields(IMessage message, JsonObject json)
+    {
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (field.IsRepeated || json[field.Name] is not { } value)
+            {
+                continue;
+            }
+
+            switch (field.FieldType)
+            {
+                case Google.Protobuf.Reflection.FieldType.UInt64 or Google.Protobuf.Reflection.FieldType.Fixed64:
+                    json[field.Name] = ulong.Parse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case Google.Protobuf.Reflection.FieldType.Int64 or Google.Protobuf.Reflection.FieldType.SInt64 or Google.Protobuf.Reflection.FieldType.SFixed64:
+                    json[field.Name] = long.Parse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case Google.Protobuf.Reflection.FieldType.Message when value is JsonObject inner && field.Accessor.GetValue(message) is IMessage child:
+                    NumbersFor64BitFields(child, inner);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
 
     private static Command Info(CliIo io, NodeOptions node)
     {
