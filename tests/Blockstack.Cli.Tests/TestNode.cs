@@ -176,6 +176,9 @@ internal sealed class FakeNodeService(TestNode node) : NodeService.NodeServiceBa
     /// <summary>When set, SubmitTransaction fails with it (after decoding).</summary>
     public RpcException? SubmitError { get; set; }
 
+    /// <summary>When set, asked about each decoded transaction: a non-null answer is thrown instead of admitting it.</summary>
+    public Func<StacksTransaction, RpcException?>? Reject { get; set; }
+
     /// <summary>When set, GetInfo waits this long before answering.</summary>
     public TimeSpan InfoDelay { get; set; }
 
@@ -236,7 +239,7 @@ internal sealed class FakeNodeService(TestNode node) : NodeService.NodeServiceBa
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"{error.Code}: {error.Message}"));
         }
 
-        if (SubmitError is { } failure)
+        if ((SubmitError ?? Reject?.Invoke(tx)) is { } failure)
         {
             throw failure;
         }
