@@ -145,6 +145,10 @@ public static class BnsCommands
                     {
                         session.WaitConfirmed(preorderTxid, "name-preorder");
                     }
+                    catch (CliException e) when (e.Message.Contains("(err 2016)", StringComparison.Ordinal))
+                    {
+                        throw new CliException($"{e.Message}: an earlier preorder with this salt is still valid; {rerun}", e.ExitCode, e);
+                    }
                     catch (CliException e) when (e.ExitCode == CliIo.Failure && !e.Message.Contains("but failed", StringComparison.Ordinal))
                     {
                         throw new CliException($"{e.Message}; once it confirms, {rerun}", e.ExitCode, e);

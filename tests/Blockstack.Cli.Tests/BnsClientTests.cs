@@ -167,6 +167,26 @@ public sealed class BnsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Register_PreorderAgainWithoutSkip_ContractRefuses_ErrorSaysSkipPreorder()
+    {
+        _node.CreateNamespace("id", TestKey.Alice);
+        Fake.Reject = tx => tx.Payload is ContractCallPayload { FunctionName: "name-register" }
+            ? new RpcException(new Status(StatusCode.Unavailable, "bns-shutting-down: the node is stopping"))
+            : null;
+        var first = await _node.RunAsync("bns", "register", "carol.id", "--key", TestKey.Carol.Hex, "--poll-interval", Poll);
+        Assert.Equal(3, first.ExitCode); // UNAVAILABLE from the node counts as unreachable
+        Assert.Contains("UNAVAILABLE bns-shutting-down", first.StderrLines.Last(), StringComparison.Ordinal);
+
+        // Forgetting --skip-preorder: the same default salt gives the same commitment, which the contract refuses (2016).
+        Fake.Reject = null;
+        var second = await _node.RunAsync("bns", "register", "carol.id", "--key", TestKey.Carol.Hex, "--poll-interval", Poll);
+        Assert.Equal(1, second.ExitCode);
+        Assert.Equal(Buff(Call(Fake.Submitted[0], "name-preorder", TestKey.Carol).Arguments[0]), Buff(Call(Fake.Submitted[1], "name-preorder", TestKey.Carol).Arguments[0]));
+        var error = second.StderrLines.Last();
+        Assert.Contains("(err 2016) ERR_NAME_PREORDER_ALREADY_EXISTS: an earlier preorder with this salt is still valid; rerun with --skip-preorder", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Register_PreorderAbortsOnChain_ErrorNamesTheContractError()
     {
         _node.CreateNamespace("id", TestKey.Alice);
