@@ -241,6 +241,23 @@ public sealed class NodeClientTests : IAsyncLifetime
     private static Protos.V1.TransactionStatus.Types.Status TransactionStatusConfirmed => Protos.V1.TransactionStatus.Types.Status.Confirmed;
 
     [Fact]
+    public async Task TxAndAccount_TextOutput_KeyValueLinesWithNestedPaths()
+    {
+        var txid = (await _node.RunAsync("stx", "transfer", "--key", TestKey.Alice.Hex, "--to", Recipient, "--amount", "9", "--wait", "--poll-interval", "0.01")).StdoutLines[0];
+        var text = await _node.RunAsync("tx", txid);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("txid: " + txid, text.StdoutLines);
+        Assert.Contains("status: confirmed", text.StdoutLines);
+        Assert.Contains("receipt.status: success", text.StdoutLines);
+        Assert.Contains("receipt.block_height: 10", text.StdoutLines);
+        Assert.Contains("transaction.payload.type: token_transfer", text.StdoutLines);
+
+        var account = await _node.RunAsync("account", Recipient);
+        Assert.Contains("balance_ustx: 9", account.StdoutLines);
+        Assert.Contains("nonce: 0", account.StdoutLines);
+    }
+
+    [Fact]
     public async Task Transfer_WrongNonce_NodesInvalidArgumentShown()
     {
         var result = await _node.RunAsync("stx", "transfer", "--key", TestKey.Alice.Hex, "--to", Recipient, "--amount", "7", "--nonce", "8");
