@@ -4,7 +4,9 @@ namespace Blockstack.Cli;
 
 /// <summary>
 /// The <c>blockstack</c> command tree. It takes its streams so tests run it in-process. Every
-/// failure ends as one line on standard error and exit code 1; no stack trace reaches the user.
+/// failure ends as one line on standard error: exit code 1 for a failed request or bad input, 2 for
+/// a command line that does not parse, 3 when the node cannot be reached; no stack trace reaches
+/// the user.
 /// </summary>
 public static class CliApp
 {
@@ -14,7 +16,9 @@ public static class CliApp
         var io = new CliIo(stdin, stdout, stderr);
         var root = new RootCommand("blockstack: offline tools for Bitcoin and Stacks data, and a client of the node");
         root.Options.Add(io.Network);
-        foreach (var command in CommandGroups(io))
+        var node = new NodeOptions();
+        node.AddTo(root);
+        foreach (var command in CommandGroups(io, node))
         {
             root.Subcommands.Add(command);
         }
@@ -24,7 +28,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             stderr.WriteLine("error: " + parse.Errors[0].Message);
-            return CliIo.Failure;
+            return CliIo.Usage;
         }
 
         try
@@ -34,7 +38,7 @@ public static class CliApp
         catch (CliException e)
         {
             stderr.WriteLine("error: " + e.Message);
-            return CliIo.Failure;
+            return e.ExitCode;
         }
 #pragma warning disable CA1031 // The CLI's last line of defence: report, never show a stack trace.
         catch (Exception e)
@@ -45,10 +49,18 @@ public static class CliApp
         }
     }
 
-    private static IEnumerable<Command> CommandGroups(CliIo io)
+    private static IEnumerable<Command> CommandGroups(CliIo io, NodeOptions node)
     {
         yield return BtcCommands.Create(io);
-        yield return StxCommands.Create(io);
+        var stx = StxCommands.Create(io);
+        stx.Subcommands.Add(OnlineTxCommands.Transfer(io, node));
+        yield return stx;
         yield return KeysCommands.Create(io);
+        foreach (var command in NodeCommands.Create(io, node))
+        {
+            yield return command;
+        }
+
+        yield return BnsCommands.Create(io, node);
     }
 }

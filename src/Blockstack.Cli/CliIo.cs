@@ -4,13 +4,32 @@ using System.Text.Json.Nodes;
 
 namespace Blockstack.Cli;
 
-/// <summary>A user-facing failure: its message is printed as one line, exit code 1.</summary>
+/// <summary>
+/// A user-facing failure: its message is printed as one line; the exit code is 1 (a failed
+/// request or bad input) unless the thrower chose another (<see cref="CliIo.Usage"/>,
+/// <see cref="CliIo.Unreachable"/>).
+/// </summary>
 public sealed class CliException : Exception
 {
     public CliException(string message)
         : base(message)
     {
     }
+
+    public CliException(string message, int exitCode)
+        : base(message)
+    {
+        ExitCode = exitCode;
+    }
+
+    public CliException(string message, int exitCode, Exception innerException)
+        : base(message, innerException)
+    {
+        ExitCode = exitCode;
+    }
+
+    /// <summary>The process exit code for this failure.</summary>
+    public int ExitCode { get; } = CliIo.Failure;
 
     public CliException()
     {
@@ -27,6 +46,12 @@ public sealed class CliIo(TextReader stdin, TextWriter stdout, TextWriter stderr
 {
     public const int Success = 0;
     public const int Failure = 1;
+
+    /// <summary>Exit code of a command line that does not parse or an option value that makes no sense.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Exit code when the node cannot be reached (connection refused, unavailable).</summary>
+    public const int Unreachable = 3;
 
     /// <summary>The value that asks a command to read its inputs from standard input, one per line.</summary>
     public const string BatchMarker = "-";
@@ -83,5 +108,48 @@ public sealed class CliIo(TextReader stdin, TextWriter stdout, TextWriter stderr
         }
 
         return code;
+    }
+
+    /// <summary>
+    /// Prints a result: indented JSON with <paramref name="json"/>, else one <c>key: value</c> line
+    /// per field (nested objects as <c>outer.inner</c>, arrays as <c>key[i]</c>), nulls left out.
+    /// </summary>
+    public void Print(JsonNode result, bool json)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (json)
+        {
+            Out.WriteLine(result.ToJsonString(Indented));
+            return;
+        }
+
+        WriteText(result, string.Empty);
+    }
+
+    private void WriteText(JsonNode? node, string prefix)
+    {
+        switch (node)
+        {
+            case null:
+                break;
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    WriteText(value, prefix.Length == 0 ? key : prefix + "." + key);
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    WriteText(a[i], $"{prefix}[{i}]");
+                }
+
+                break;
+            default:
+                var text = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+                Out.WriteLine(prefix.Length == 0 ? text : $"{prefix}: {text}");
+                break;
+        }
     }
 }

@@ -11,7 +11,7 @@ public static class CliOptions
     /// </summary>
     public static Option<string> CreateNetwork() => new("--network", "-n")
     {
-        Description = "network whose address versions and prefixes apply: mainnet, testnet, regtest or signet",
+        Description = "network whose address versions and prefixes apply: mainnet, testnet, regtest or signet (commands that talk to a node use the node's network, and fail if this disagrees)",
         DefaultValueFactory = _ => "mainnet",
         Recursive = true,
     };

@@ -130,37 +130,49 @@ public static class StxCommands
         public int Build(ParseResult parse, CliIo io, TransactionPayload payload)
         {
             var mainnet = IsMainnet(parse.GetValue(io.Network)!);
-            var signer = new StacksSigner(Curve);
             var key = ParseKey(parse.GetValue(Key)!, "--key");
             var sponsorKeyText = parse.GetValue(SponsorKey);
-            var fee = parse.GetValue(Fee);
-            var origin = signer.SingleSigCondition(key, parse.GetValue(Nonce), sponsorKeyText is null ? fee : 0);
-            StacksPrivateKey? sponsorKey = null;
-            SpendingCondition? sponsor = null;
-            if (sponsorKeyText is not null)
-            {
-                sponsorKey = ParseKey(sponsorKeyText, "--sponsor-key");
-                sponsor = signer.SingleSigCondition(sponsorKey, parse.GetValue(SponsorNonce), fee);
-            }
-
-            var tx = new StacksTransaction(
-                mainnet ? TransactionVersion.Mainnet : TransactionVersion.Testnet,
-                mainnet ? StacksTransaction.MainnetChainId : StacksTransaction.TestnetChainId,
-                new TransactionAuth(origin, sponsor),
-                AnchorMode.Any,
-                PostConditionMode.Deny,
-                [],
-                payload);
-            tx = signer.SignOrigin(tx, key);
-            if (sponsorKey is not null)
-            {
-                tx = signer.SignSponsor(tx, sponsorKey);
-            }
-
+            var sponsorKey = sponsorKeyText is null ? null : ParseKey(sponsorKeyText, "--sponsor-key");
+            var tx = BuildSigned(mainnet, payload, key, parse.GetValue(Nonce), parse.GetValue(Fee), sponsorKey, parse.GetValue(SponsorNonce));
             io.Out.WriteLine(tx.ToHex());
             return CliIo.Success;
         }
     }
+
+    /// <summary>
+    /// A signed single-sig transaction (anchor mode any, post-condition mode deny, no post-conditions).
+    /// With a sponsor key it is sponsored: the sponsor pays <paramref name="fee"/> and signs after the origin.
+    /// </summary>
+    internal static StacksTransaction BuildSigned(bool mainnet, TransactionPayload payload, StacksPrivateKey key, ulong nonce, ulong fee, StacksPrivateKey? sponsorKey = null, ulong sponsorNonce = 0)
+    {
+        var signer = new StacksSigner(Curve);
+        var origin = signer.SingleSigCondition(key, nonce, sponsorKey is null ? fee : 0);
+        var sponsor = sponsorKey is null ? null : signer.SingleSigCondition(sponsorKey, sponsorNonce, fee);
+        var tx = new StacksTransaction(
+            mainnet ? TransactionVersion.Mainnet : TransactionVersion.Testnet,
+            mainnet ? StacksTransaction.MainnetChainId : StacksTransaction.TestnetChainId,
+            new TransactionAuth(origin, sponsor),
+            AnchorMode.Any,
+            PostConditionMode.Deny,
+            [],
+            payload);
+        tx = signer.SignOrigin(tx, key);
+        return sponsorKey is null ? tx : signer.SignSponsor(tx, sponsorKey);
+    }
+
+    /// <summary>The single-sig (P2PKH) address of <paramref name="key"/> on the chosen network.</summary>
+    internal static StacksAddress AddressOf(StacksPrivateKey key, bool mainnet) =>
+        new(mainnet ? StacksAddressVersion.MainnetSingleSig : StacksAddressVersion.TestnetSingleSig, Hash160.Of(key.PublicKey(Curve)));
+
+    /// <summary>Checks a memo given as text and encodes it (34 bytes, zero padded).</summary>
+    internal static byte[] Memo(string? text) =>
+        text is not null && System.Text.Encoding.UTF8.GetByteCount(text) > TokenTransferPayload.MemoSize
+            ? throw new CliException("--memo is at most 34 bytes")
+            : TokenTransferPayload.MemoFromText(text);
+
+    /// <summary>A recipient principal given with <paramref name="what"/>.</summary>
+    internal static Principal ParsePrincipal(string? text, string what) =>
+        Principal.TryParse(text, out var p, out var e) ? p! : throw new CliException($"{what}: {e.Code}: {e.Message}");
 
     private static Command MakeTransfer(CliIo io)
     {
@@ -172,18 +184,9 @@ public static class StxCommands
         common.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            if (!Principal.TryParse(parse.GetValue(to), out var recipient, out var e))
-            {
-                throw new CliException($"--to: {e.Code}: {e.Message}");
-            }
-
-            var memoText = parse.GetValue(memo);
-            if (memoText is not null && System.Text.Encoding.UTF8.GetByteCount(memoText) > TokenTransferPayload.MemoSize)
-            {
-                throw new CliException("--memo is at most 34 bytes");
-            }
-
-            return common.Build(parse, io, new TokenTransferPayload(recipient!, parse.GetValue(amount), TokenTransferPayload.MemoFromText(memoText)));
+            var recipient = ParsePrincipal(parse.GetValue(to), "--to");
+            var memoBytes = Memo(parse.GetValue(memo));
+            return common.Build(parse, io, new TokenTransferPayload(recipient, parse.GetValue(amount), memoBytes));
         });
         return cmd;
     }

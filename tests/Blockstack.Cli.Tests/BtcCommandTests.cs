@@ -110,10 +110,10 @@ public class BtcCommandTests
     }
 
     [Fact]
-    public void UnknownCommand_FailsWithOneLine()
+    public void UnknownCommand_UsageErrorWithOneLine()
     {
         var result = CliResult.Run("btc", "frobnicate");
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Single(result.StderrLines);
     }
 
