@@ -39,6 +39,20 @@ public sealed class NodeRuntimeTests(ITestOutputHelper output)
             }
         }, CancellationToken.None);
 
+        var rounds = 0;
+        var roundsWhileNotSynced = 0;
+        runtime.AddRoundHandler(new DelegateRoundHandler(_ =>
+        {
+            Interlocked.Increment(ref rounds);
+            if (!runtime.GetSyncStatus().Synced)
+            {
+                Interlocked.Increment(ref roundsWhileNotSynced);
+            }
+
+            return Task.CompletedTask;
+        }));
+        runtime.AddRoundHandler(new DelegateRoundHandler(_ => throw new InvalidOperationException("a failing round handler must not stop the node")));
+
         var miner = new TestMiner(chain, 1);
         await miner.FundAsync(ct);
         await host.WaitSyncedAsync(chain, ct);
@@ -74,6 +88,12 @@ public sealed class NodeRuntimeTests(ITestOutputHelper output)
         }
 
         Assert.Equal(15, accepted.Count);
+
+        // The round handlers ran after the burn blocks processed once synced (at least one per
+        // tenure), never while syncing; the failing one did not stop anything.
+        Assert.InRange(Volatile.Read(ref rounds), 15, int.MaxValue);
+        Assert.Equal(0, Volatile.Read(ref roundsWhileNotSynced));
+        Assert.False(host.Run.IsCompleted);
         Assert.All(accepted, a => Assert.True(a.BecameTip));
 
         // The transfer: confirmed with a successful receipt, gone from the mempool, balance moved.
