@@ -217,4 +217,38 @@ public sealed class NodeRuntimeTests(ITestOutputHelper output)
         Assert.Null(runtime.GetStagingRejection(b.BlockHash));
         output.WriteLine($"tip {runtime.Chain.Tip.Id} at height 3");
     }
+
+    [Fact]
+    public async Task GetDroppedReason_ReplacedByFeeAndNonceUsedByABlock_RemembersWhy()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        var ct = timeout.Token;
+        await using var chain = await RegtestChain.StartAsync(ct);
+        await using var host = RuntimeHost.Start(RuntimeHost.Options(chain, Networks.Funded(Alice)));
+        var runtime = host.Runtime;
+        var miner = new TestMiner(chain, 9);
+        await miner.FundAsync(ct);
+        await host.WaitSyncedAsync(chain, ct);
+        await miner.RegisterKeyAsync(host, ct);
+
+        var first = Alice.Transfer(runtime.ChainParameters, Bob.Address, 10, 0, fee: 1_000);
+        var better = Alice.Transfer(runtime.ChainParameters, Bob.Address, 10, 0, fee: 2_000);
+        Assert.True(runtime.SubmitTransaction(first.Serialize()).Accepted);
+        Assert.Null(runtime.GetDroppedReason(first.Txid));
+        Assert.True(runtime.SubmitTransaction(better.Serialize()).Accepted);
+        Assert.StartsWith("mempool-replaced-by-fee", runtime.GetDroppedReason(first.Txid));
+        Assert.Null(runtime.GetPending(first.Txid));
+        Assert.NotNull(runtime.GetPending(better.Txid));
+
+        // A block confirms another transaction with the same sender and nonce.
+        var other = Alice.Transfer(runtime.ChainParameters, Bob.Address, 99, 0, fee: 1_500);
+        await Tenures.MineAsync(chain, host, miner, StageAt.BeforeSortition, ct, [other]);
+        Assert.NotNull(runtime.Chain.GetReceipt(other.Txid));
+
+        // The chain tip is visible as soon as its batch commits; the mempool follows on the loop
+        // right after (TipChanged), so wait for it rather than race it.
+        await host.WaitUntilAsync(() => runtime.GetPending(better.Txid) is null, "the mempool to follow the tip");
+        Assert.StartsWith("mempool-nonce-used", runtime.GetDroppedReason(better.Txid));
+        Assert.Null(runtime.GetDroppedReason(other.Txid));
+    }
 }
