@@ -251,4 +251,46 @@ public sealed class NodeRuntimeTests(ITestOutputHelper output)
         Assert.StartsWith("mempool-nonce-used", runtime.GetDroppedReason(better.Txid));
         Assert.Null(runtime.GetDroppedReason(other.Txid));
     }
+
+    [Fact]
+    public async Task StageBlock_NeverWinsOrOverCapacity_ExpiresAfterRetentionAndRefusesWhenFull()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        var ct = timeout.Token;
+        await using var chain = await RegtestChain.StartAsync(ct);
+        var options = RuntimeHost.Options(chain, Networks.Funded(Alice)) with { StagingRetentionBurnBlocks = 3, StagingCapacity = 3 };
+        await using var host = RuntimeHost.Start(options);
+        var runtime = host.Runtime;
+        var miner = new TestMiner(chain, 10);
+        await miner.FundAsync(ct);
+        await host.WaitSyncedAsync(chain, ct);
+        await miner.RegisterKeyAsync(host, ct);
+
+        // Variants of a committed block with other hashes: well-formed, never committed.
+        var committed = await miner.CommitAsync(runtime, null, ct);
+        var losers = Enumerable.Range(1, 3).Select(n => committed with { Header = committed.Header with { TotalBurn = committed.Header.TotalBurn + (ulong)n } }).ToList();
+        Assert.Null(runtime.StageBlock(committed));
+        Assert.Null(runtime.StageBlock(losers[0]));
+        Assert.Null(runtime.StageBlock(losers[1]));
+        Assert.Null(runtime.StageBlock(losers[1])); // staging again is a no-op
+        var full = runtime.StageBlock(losers[2]);
+        Assert.Equal(NodeRuntime.StagingFull, full?.Code);
+        Assert.False(runtime.Staging.Contains(losers[2].BlockHash));
+
+        await chain.GenerateAsync(1, TestMiner.SinkAddress, ct);
+        await host.WaitSyncedAsync(chain, ct);
+        await host.WaitUntilAsync(() => runtime.Chain.Tip.BlockHash == committed.BlockHash, "the committed block");
+
+        // Four burn blocks later the losers are gone; the winner (won at the first) too.
+        await chain.GenerateAsync(4, TestMiner.SinkAddress, ct);
+        await host.WaitSyncedAsync(chain, ct);
+        await host.WaitUntilAsync(() => !runtime.Staging.Contains(losers[0].BlockHash), "the losers to expire");
+        Assert.False(runtime.Staging.Contains(losers[1].BlockHash));
+        Assert.StartsWith("staging-expired", runtime.GetStagingRejection(losers[0].BlockHash));
+        Assert.False(runtime.Staging.Contains(committed.BlockHash));
+        Assert.Null(runtime.GetStagingRejection(committed.BlockHash));
+
+        // Room again.
+        Assert.Null(runtime.StageBlock(losers[2]));
+    }
 }
