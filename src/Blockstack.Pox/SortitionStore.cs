@@ -351,6 +351,23 @@ public sealed class SortitionStore : ISortitionView, IDisposable
 
     public bool IsBlockCommitted(StacksBlockHash blockHash) => _store.Contains(SortitionColumn.CommittedBlocks, blockHash.Hash.ToArray());
 
+    /// <summary>
+    /// The canonical sortition whose winning commit named <paramref name="blockHash"/>, or null (not
+    /// committed on this fork, or committed by a commit that lost). A block hash is committed at most
+    /// once per fork (<c>pox-commit-duplicate-block</c>), so the answer is unique.
+    /// </summary>
+    public SortitionSnapshot? GetWinningSortition(StacksBlockHash blockHash)
+    {
+        var v = _store.Get(SortitionColumn.CommittedBlocks, blockHash.Hash.ToArray());
+        if (v is null || v.Length != 8)
+        {
+            return null;
+        }
+
+        var snapshot = GetSnapshotAtHeight(BinaryPrimitives.ReadUInt64BigEndian(v));
+        return snapshot is { Sortition: true, IsFirst: false } && snapshot.WinningBlockHash == blockHash ? snapshot : null;
+    }
+
     public IReadOnlyList<LeaderKeyRegisterOp> GetLeaderKeys(SortitionId sortitionId)
     {
         if (_keyCache.TryGetValue(sortitionId, out var cached))
