@@ -68,9 +68,9 @@ public static class ConfigLoader
             values["miner.enabled"] = new Raw(true, "--regtest");
         }
 
-        if (sources.FilePath is { } path)
+        if (sources.FilePath is { } path && !ReadFile(path, values, genesis, genesisWhere, errors))
         {
-            ReadFile(path, values, genesis, genesisWhere, errors);
+            return new ConfigResult(null, errors);
         }
 
         ReadEnvironment(sources.Environment, values, errors);
@@ -79,15 +79,11 @@ public static class ConfigLoader
             values[keyPath] = new Raw(value, flag);
         }
 
-        if (errors.Count > 0)
-        {
-            return new ConfigResult(null, errors);
-        }
-
         return Bind(values, genesis, genesisWhere, sources, errors);
     }
 
-    private static void ReadFile(string path, Dictionary<string, Raw> values, List<Dictionary<string, Raw>> genesis, List<string> genesisWhere, List<ConfigError> errors)
+    /// <summary>Reads the file's keys; false when it cannot be read or parsed at all.</summary>
+    private static bool ReadFile(string path, Dictionary<string, Raw> values, List<Dictionary<string, Raw>> genesis, List<string> genesisWhere, List<ConfigError> errors)
     {
         var fileName = Path.GetFileName(path);
         string text;
@@ -98,7 +94,7 @@ public static class ConfigLoader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             errors.Add(new ConfigError(path, "cannot read the config file: " + e.Message));
-            return;
+            return false;
         }
 
         var doc = SyntaxParser.Parse(text, path);
@@ -109,7 +105,7 @@ public static class ConfigLoader
                 errors.Add(new ConfigError($"{fileName}:{d.Span.Start.Line + 1}", "TOML syntax: " + d.Message));
             }
 
-            return;
+            return false;
         }
 
         foreach (var kv in doc.KeyValues)
@@ -186,6 +182,8 @@ public static class ConfigLoader
                 }
             }
         }
+
+        return true;
     }
 
     private static void ReadEnvironment(IReadOnlyDictionary<string, string> environment, Dictionary<string, Raw> values, List<ConfigError> errors)
@@ -219,14 +217,18 @@ public static class ConfigLoader
     private static ConfigResult Bind(Dictionary<string, Raw> values, List<Dictionary<string, Raw>> genesis, List<string> genesisWhere, ConfigSources sources, List<ConfigError> errors)
     {
         var networkKey = ConfigKeys.Find("node", "network")!;
-        var network = values.TryGetValue("node.network", out var rawNetwork)
-            ? Choice(networkKey, rawNetwork, errors) ?? "mainnet"
-            : "mainnet";
-        if (errors.Count > 0)
+        var network = "mainnet";
+        if (values.TryGetValue("node.network", out var rawNetwork))
         {
-            return new ConfigResult(null, errors);
+            if (Choice(networkKey, rawNetwork, errors) is not { } chosen)
+            {
+                return new ConfigResult(null, errors);
+            }
+
+            network = chosen;
         }
 
+        var bad = new HashSet<string>(StringComparer.Ordinal);
         string? Str(string path)
         {
             var key = KeyOf(path);
@@ -259,12 +261,14 @@ public static class ConfigLoader
                     break;
                 default:
                     errors.Add(new ConfigError(raw.Where, $"'{path}' must be an integer (got {Show(raw.Value)})"));
+                    bad.Add(path);
                     return 0;
             }
 
             if (v < key.Min || v > key.Max)
             {
                 errors.Add(new ConfigError(raw.Where, $"'{path}' must be between {key.Min} and {key.Max} (got {v})"));
+                bad.Add(path);
             }
 
             return v;
@@ -407,7 +411,7 @@ public static class ConfigLoader
         }
 
         var rpcPort = (int)Int("burnchain.rpc_port");
-        if (rpcPort == 0 && mode == BurnchainMode.Bitcoind)
+        if (rpcPort == 0 && mode == BurnchainMode.Bitcoind && !bad.Contains("burnchain.rpc_port"))
         {
             errors.Add(new ConfigError(Where("burnchain.rpc_port"), "'burnchain.rpc_port' must be 1..65535 for mode bitcoind"));
         }
@@ -455,7 +459,7 @@ public static class ConfigLoader
             errors.Add(new ConfigError(Where("miner.enabled"), "mining against bitcoind needs 'burnchain.wallet_name' (the node loads that wallet; it never creates one)"));
         }
 
-        if (burnAmount > burnFeeCap && burnFeeCap > 0)
+        if (burnAmount > burnFeeCap && !bad.Contains("miner.burn_amount") && !bad.Contains("miner.burn_fee_cap"))
         {
             errors.Add(new ConfigError(Where("miner.burn_amount"), $"'miner.burn_amount' ({burnAmount}) exceeds 'miner.burn_fee_cap' ({burnFeeCap})"));
         }
