@@ -521,7 +521,7 @@ public static class ConfigLoader
 
             if (!entry.TryGetValue("ustx", out var u) || u.Value is not long ustx)
             {
-                errors.Add(new ConfigError(entry.TryGetValue("ustx", out var bad) ? bad.Where : genesisWhere[i], "[[genesis.account]] needs ustx = <integer micro-STX>"));
+                errors.Add(new ConfigError(entry.TryGetValue("ustx", out var badUstx) ? badUstx.Where : genesisWhere[i], "[[genesis.account]] needs ustx = <integer micro-STX>"));
                 continue;
             }
 
