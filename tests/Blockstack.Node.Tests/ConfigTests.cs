@@ -18,11 +18,12 @@ public sealed class ConfigTests : IDisposable
         return path;
     }
 
-    private static ConfigResult Load(string? file, Dictionary<string, string>? env = null, (string, string, string)[]? flags = null, bool selfContained = false) =>
+    /// <summary>Loads with bitcoind credentials (a cookie file) from the environment unless <paramref name="withCookie"/> is false.</summary>
+    private static ConfigResult Load(string? file, Dictionary<string, string>? env = null, (string, string, string)[]? flags = null, bool selfContained = false, bool withCookie = true) =>
         ConfigLoader.Load(new ConfigSources
         {
             FilePath = file,
-            Environment = env ?? [],
+            Environment = withCookie ? new Dictionary<string, string>(env ?? []) { ["BLOCKSTACK__BURNCHAIN__COOKIE_FILE"] = "/srv/btc/.cookie" } : env ?? [],
             Flags = flags ?? [],
             SelfContained = selfContained,
             HomeDirectory = "/home/op",
@@ -224,20 +225,22 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
-    public void Load_UserWithoutPasswordOrWithCookie_Refused()
+    public void Load_BurnchainCredentials_BothOrCookieRequired()
     {
-        var r1 = Load(File(Minimal + "[burnchain]\nusername = \"u\"\n"));
-        var r2 = Load(File(Minimal + "[burnchain]\nusername = \"u\"\npassword = \"p\"\ncookie_file = \"/c\"\n"));
+        var r1 = Load(File(Minimal + "[burnchain]\nusername = \"u\"\n"), withCookie: false);
+        var r2 = Load(File(Minimal + "[burnchain]\nusername = \"u\"\npassword = \"p\"\ncookie_file = \"/c\"\n"), withCookie: false);
+        var r3 = Load(File(Minimal), withCookie: false);
 
         Assert.Contains(r1.Errors, e => e.Message.Contains("go together", StringComparison.Ordinal));
         Assert.Contains(r2.Errors, e => e.Message.Contains("not both", StringComparison.Ordinal));
+        Assert.Contains("mode bitcoind needs credentials", Assert.Single(r3.Errors).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Describe_MasksSecrets()
     {
         var key = RegtestProfile.MinerKey(MinerAddressType.P2wpkh).Wif;
-        var r = Load(File($"[node]\nnetwork = \"regtest\"\ndata_dir = \"/r\"\n[burnchain]\nmode = \"bitcoind\"\nusername = \"alice\"\npassword = \"hunter2\"\nwallet_name = \"w\"\n[miner]\nenabled = true\nbtc_key = \"{key}\"\n"));
+        var r = Load(File($"[node]\nnetwork = \"regtest\"\ndata_dir = \"/r\"\n[burnchain]\nmode = \"bitcoind\"\nusername = \"alice\"\npassword = \"hunter2\"\nwallet_name = \"w\"\n[miner]\nenabled = true\nbtc_key = \"{key}\"\n"), withCookie: false);
         Assert.True(r.IsOk, string.Join("\n", r.Errors));
 
         var text = NodeLogging.Describe(r.Config!);

@@ -366,7 +366,7 @@ public sealed class NodeServiceTests : IAsyncLifetime, IDisposable
         }
         while (DateTime.UtcNow < deadline);
 
-        Assert.Contains("blockstack_node_blocks_processed_total 1", text, StringComparison.Ordinal);
+        Assert.True(text.Contains("blockstack_node_blocks_processed_total 1", StringComparison.Ordinal), text);
         Assert.Contains("blockstack_node_stacks_tip_height 4", text, StringComparison.Ordinal);
     }
 }

@@ -424,6 +424,11 @@ public static class ConfigLoader
             errors.Add(new ConfigError(Where(username is null ? "burnchain.password" : "burnchain.username"), "'burnchain.username' and 'burnchain.password' go together: set both or neither"));
         }
 
+        if (mode == BurnchainMode.Bitcoind && cookie is null && username is null && password is null)
+        {
+            errors.Add(new ConfigError(Where("burnchain.mode"), "mode bitcoind needs credentials: 'burnchain.username' and 'burnchain.password', or 'burnchain.cookie_file'"));
+        }
+
         if (cookie is not null && username is not null)
         {
             errors.Add(new ConfigError(Where("burnchain.cookie_file"), "set either 'burnchain.cookie_file' or 'burnchain.username'/'password', not both"));

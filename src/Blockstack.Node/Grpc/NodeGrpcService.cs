@@ -309,6 +309,9 @@ public sealed class NodeGrpcService(INodeBackend backend, NodeServiceState state
         return Task.FromResult(result);
     }
 
+    /// <summary>How many recent heights StreamBlocks remembers to skip a block it already sent.</summary>
+    private const ulong StreamDedupWindow = 256;
+
     public override async Task StreamBlocks(StreamBlocksRequest request, IServerStreamWriter<ProtoBlock> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -318,32 +321,45 @@ public sealed class NodeGrpcService(INodeBackend backend, NodeServiceState state
         var ct = context.CancellationToken;
         try
         {
-            // Subscribe first, so a block accepted while history is sent is not lost; skip what was sent.
-            await using var live = backend.WatchCanonicalBlocks(ct).GetAsyncEnumerator(ct);
-            var next = request.StartHeight;
-            while (!ct.IsCancellationRequested && backend.Chain.GetBlockAtHeight(next) is { } block)
+            // Subscribe first (the first MoveNextAsync starts the subscription), so a block accepted
+            // while history is sent is not lost; what was already sent is skipped.
+            var live = backend.WatchCanonicalBlocks(ct).GetAsyncEnumerator(ct);
+            await using (live.ConfigureAwait(false))
             {
-                await responseStream.WriteAsync(ToProto(block, false), ct).ConfigureAwait(false);
-                next++;
-            }
-
-            while (await live.MoveNextAsync().ConfigureAwait(false))
-            {
-                var block = live.Current;
-                if (block.Height < next)
+                var nextLive = live.MoveNextAsync();
+                var next = request.StartHeight;
+                var sent = new Dictionary<ulong, StacksBlockId>();
+                async Task SendAsync(BlockRecord block)
                 {
-                    continue;
+                    await responseStream.WriteAsync(ToProto(block, false), ct).ConfigureAwait(false);
+                    sent[block.Height] = block.Id;
+                    sent.Remove(block.Height - Math.Min(block.Height, StreamDedupWindow));
+                    next = Math.Max(next, block.Height + 1);
                 }
 
-                // Fill any gap (blocks connected by a reorg) from the canonical index, then this one.
-                while (next < block.Height && backend.Chain.GetBlockAtHeight(next) is { } missing)
+                while (!ct.IsCancellationRequested && backend.Chain.GetBlockAtHeight(next) is { } block)
                 {
-                    await responseStream.WriteAsync(ToProto(missing, false), ct).ConfigureAwait(false);
-                    next++;
+                    await SendAsync(block).ConfigureAwait(false);
                 }
 
-                await responseStream.WriteAsync(ToProto(block, false), ct).ConfigureAwait(false);
-                next = block.Height + 1;
+                while (await nextLive.ConfigureAwait(false))
+                {
+                    var block = live.Current;
+                    var alreadySent = sent.TryGetValue(block.Height, out var id) && id == block.Id;
+                    if (block.Height >= request.StartHeight && !alreadySent)
+                    {
+                        // Fill any gap from the canonical index, then this one. A block below the
+                        // last one sent replaces it (a reorg): the stream goes on from there.
+                        while (next < block.Height && backend.Chain.GetBlockAtHeight(next) is { } missing)
+                        {
+                            await SendAsync(missing).ConfigureAwait(false);
+                        }
+
+                        await SendAsync(block).ConfigureAwait(false);
+                    }
+
+                    nextLive = live.MoveNextAsync();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -178,25 +178,56 @@ public sealed partial class NodeHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Counts Stacks blocks that become canonical while the host runs.</summary>
-    private sealed class BlockCounter(INodeBackend backend, NodeMetrics metrics, ILoggerFactory loggers) : BackgroundService
+    /// <summary>
+    /// Counts Stacks blocks that become canonical while the host runs. The subscription starts
+    /// inside <see cref="StartAsync"/> (not on a background thread later), so no block accepted after
+    /// the host started is missed.
+    /// </summary>
+    private sealed class BlockCounter(INodeBackend backend, NodeMetrics metrics, ILoggerFactory loggers) : IHostedService, IDisposable
     {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        private readonly CancellationTokenSource _stop = new();
+        private Task? _loop;
+
+        public Task StartAsync(CancellationToken cancellationToken)
         {
-            try
+            var blocks = backend.WatchCanonicalBlocks(_stop.Token).GetAsyncEnumerator(_stop.Token);
+            var first = blocks.MoveNextAsync();
+            _loop = CountAsync(blocks, first);
+            return Task.CompletedTask;
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            if (_loop is not null)
             {
-                await foreach (var _ in backend.WatchCanonicalBlocks(stoppingToken).ConfigureAwait(false))
+                await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        private async Task CountAsync(IAsyncEnumerator<Chain.BlockRecord> blocks, ValueTask<bool> first)
+        {
+            await using (blocks.ConfigureAwait(false))
+            {
+                try
                 {
-                    metrics.BlockProcessed();
+                    var more = await first.ConfigureAwait(false);
+                    while (more)
+                    {
+                        metrics.BlockProcessed();
+                        more = await blocks.MoveNextAsync().ConfigureAwait(false);
+                    }
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Host stopping.
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException)
-            {
-                Log.BlockCounterStopped(loggers.CreateLogger<NodeHost>(), e);
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    // Host stopping.
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException)
+                {
+                    Log.BlockCounterStopped(loggers.CreateLogger<NodeHost>(), e);
+                }
             }
         }
     }
