@@ -150,7 +150,7 @@ public sealed class ProgramTests : IDisposable
         {
             SelfContained = true,
             Flags = [("--datadir", "node.data_dir", DataDir), ("--grpc-bind", "node.grpc_bind", "127.0.0.1:0"), ("--prometheus-bind", "node.prometheus_bind", "127.0.0.1:0")],
-            Environment = new Dictionary<string, string> { ["BLOCKSTACK__BURNCHAIN__RPC_PORT"] = "0", ["BLOCKSTACK__BURNCHAIN__BLOCK_INTERVAL"] = "0" },
+            Environment = new Dictionary<string, string> { ["BLOCKSTACK__BURNCHAIN__RPC_PORT"] = "0", ["BLOCKSTACK__BURNCHAIN__BLOCK_INTERVAL"] = "0", ["BLOCKSTACK__LOGGING__FILE"] = "node.log" },
         });
         Assert.True(result.IsOk, string.Join("\n", result.Errors));
         using var harness = new NodeHarness();
@@ -199,6 +199,13 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains(seen.GenesisAccounts[0].Address, _out.ToString(), StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(DataDir, "burnchain", "regtest")));
         Assert.Empty(_err.ToString());
+
+        // The effective config is logged at start with the generated miner key masked.
+        var log = string.Join("\n", Directory.GetFiles(DataDir, "node*.log").Select(System.IO.File.ReadAllText));
+        Assert.Contains("\"Key\":\"miner.btc_key\",\"Value\":\"****\"", log, StringComparison.Ordinal);
+        Assert.Contains("\"Key\":\"node.network\",\"Value\":\"regtest\"", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(seen.Miner.BtcKey, log, StringComparison.Ordinal);
+        Assert.Contains("Stopped (exit code {ExitCode})", log, StringComparison.Ordinal);
     }
 
     private sealed class Lifetime(Action onDispose) : IAsyncDisposable
