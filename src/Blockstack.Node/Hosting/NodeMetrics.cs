@@ -1,0 +1,65 @@
+using Blockstack.Node.Runtime;
+using Prometheus;
+
+namespace Blockstack.Node.Hosting;
+
+/// <summary>
+/// The node's Prometheus metrics, in a registry of their own (no static default registry).
+/// Heights and sync progress are read from the backend at each scrape; counters are bumped by
+/// the host (gRPC requests, canonical blocks seen).
+/// </summary>
+public sealed class NodeMetrics
+{
+    public const string Prefix = "blockstack_node_";
+
+    private readonly Gauge _burnHeight;
+    private readonly Gauge _stableBurnHeight;
+    private readonly Gauge _stacksTipHeight;
+    private readonly Gauge _mempoolSize;
+    private readonly Gauge _syncProgress;
+    private readonly Gauge _synced;
+    private readonly Counter _grpcRequests;
+    private readonly Counter _blocksProcessed;
+
+    public NodeMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _burnHeight = factory.CreateGauge(Prefix + "burn_block_height", "Height of the last burn block the node processed.");
+        _stableBurnHeight = factory.CreateGauge(Prefix + "stable_burn_block_height", "Highest processed burn block with the stable number of confirmations.");
+        _stacksTipHeight = factory.CreateGauge(Prefix + "stacks_tip_height", "Height of the canonical Stacks tip.");
+        _mempoolSize = factory.CreateGauge(Prefix + "mempool_size", "Transactions in the mempool.");
+        _syncProgress = factory.CreateGauge(Prefix + "sync_progress_percent", "Burn blocks processed over burn blocks known, 0..100.");
+        _synced = factory.CreateGauge(Prefix + "synced", "1 once the node follows the burnchain tip, else 0.");
+        _grpcRequests = factory.CreateCounter(Prefix + "grpc_requests_total", "gRPC calls answered, by method and status code.", "method", "code");
+        _blocksProcessed = factory.CreateCounter(Prefix + "blocks_processed_total", "Stacks blocks that became canonical while this process ran.");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Reads the mempool size at each scrape (set by the composition; 0 until then).</summary>
+    public Func<int>? MempoolSize { get; set; }
+
+    /// <summary>Refreshes the gauges from <paramref name="backend"/> before each scrape.</summary>
+    public void Track(INodeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        Registry.AddBeforeCollectCallback(() => Refresh(backend));
+    }
+
+    public void Refresh(INodeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var sync = backend.GetSyncStatus();
+        _burnHeight.Set(sync.BurnHeight);
+        _stableBurnHeight.Set(sync.StableBurnHeight ?? 0);
+        _syncProgress.Set(sync.ProgressPercent);
+        _synced.Set(sync.Synced ? 1 : 0);
+        _stacksTipHeight.Set(backend.Chain.Tip.Height);
+        _mempoolSize.Set(MempoolSize?.Invoke() ?? 0);
+    }
+
+    public void GrpcRequest(string method, string code) => _grpcRequests.WithLabels(method, code).Inc();
+
+    public void BlockProcessed() => _blocksProcessed.Inc();
+}
