@@ -291,6 +291,19 @@ public sealed class NodeServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task StreamBlocks_HostStops_StreamEndsUnavailableAtOnce()
+    {
+        using var call = Client.StreamBlocks(new StreamBlocksRequest { StartHeight = 3 }, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        var stopping = _host.StopAsync();
+        var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
+        await stopping;
+
+        AssertFails(e, StatusCode.Unavailable, NodeErrors.ShuttingDown);
+    }
+
+    [Fact]
     public async Task Calls_WhileShuttingDown_Unavailable()
     {
         _backend.IsShuttingDown = true;

@@ -208,6 +208,46 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("Stopped (exit code {ExitCode})", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_RuntimeFailsToStart_Exit1WithMessage()
+    {
+        var config = ConfigLoader.Load(new ConfigSources
+        {
+            SelfContained = true,
+            Flags = [("--datadir", "node.data_dir", DataDir)],
+            Environment = new Dictionary<string, string> { ["BLOCKSTACK__BURNCHAIN__RPC_PORT"] = "0", ["BLOCKSTACK__BURNCHAIN__BLOCK_INTERVAL"] = "0" },
+        }).Config!;
+        NodeRuntimeFactory runtime = (_, _, _) => throw new IOException("the chain store is locked by another process");
+
+        var exit = await NodeComposition.RunAsync(config, runtime, _out, _err, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Equal("error: the chain store is locked by another process", _err.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task RunAsync_GrpcPortTaken_Exit1AndRuntimeClosed()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var config = ConfigLoader.Load(new ConfigSources
+        {
+            SelfContained = true,
+            Flags = [("--datadir", "node.data_dir", DataDir), ("--grpc-bind", "node.grpc_bind", $"127.0.0.1:{port}")],
+            Environment = new Dictionary<string, string> { ["BLOCKSTACK__BURNCHAIN__RPC_PORT"] = "0", ["BLOCKSTACK__BURNCHAIN__BLOCK_INTERVAL"] = "0" },
+        }).Config!;
+        using var harness = new NodeHarness();
+        var closed = false;
+        NodeRuntimeFactory runtime = (_, _, _) => Task.FromResult(new NodeRuntimeParts(new TestBackend(harness), _ => Task.CompletedTask, new Lifetime(() => closed = true)));
+
+        var exit = await NodeComposition.RunAsync(config, runtime, _out, _err, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), _err.ToString(), StringComparison.Ordinal);
+        Assert.True(closed, "the runtime's stores are closed after a failed start");
+    }
+
     private sealed class Lifetime(Action onDispose) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()

@@ -36,13 +36,30 @@ public static class NodeErrors
 }
 
 /// <summary>Whether the host is stopping; flipped by the host before the runtime stops.</summary>
-public sealed class NodeServiceState
+public sealed class NodeServiceState : IDisposable
 {
-    private volatile bool _stopping;
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _isStopping;
 
-    public bool IsStopping => _stopping;
+    public bool IsStopping => _isStopping;
 
-    public void MarkStopping() => _stopping = true;
+    /// <summary>Cancelled when stopping starts: open streams end at once instead of holding shutdown.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void MarkStopping()
+    {
+        _isStopping = true;
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: nothing left to notify.
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
 }
 
 /// <summary>
@@ -318,7 +335,8 @@ public sealed class NodeGrpcService(INodeBackend backend, NodeServiceState state
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         NotStopping();
-        var ct = context.CancellationToken;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, state.Stopping);
+        var ct = linked.Token;
         try
         {
             // Subscribe first (the first MoveNextAsync starts the subscription), so a block accepted
@@ -362,10 +380,14 @@ public sealed class NodeGrpcService(INodeBackend backend, NodeServiceState state
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             // Deadline or client cancel: the framework reports DEADLINE_EXCEEDED / CANCELLED.
             return;
+        }
+        catch (OperationCanceledException) when (state.IsStopping)
+        {
+            throw Fail(NodeErrors.ShuttingDown, StatusCode.Unavailable, "the node is shutting down");
         }
 
         if (backend.IsShuttingDown || state.IsStopping)

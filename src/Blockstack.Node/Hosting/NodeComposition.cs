@@ -139,8 +139,10 @@ public static partial class NodeComposition
         {
             LogStopping(log);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or Storage.StoreSchemaMismatchException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever stops the start (a store that will not open, a port in use, a runtime that
+            // refuses the config) ends here with one clear line and exit code 1, never a crash.
             await stderr.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
             LogStartFailed(log, e);
             exit = ExitCodes.Failure;

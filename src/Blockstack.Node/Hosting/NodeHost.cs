@@ -143,6 +143,7 @@ public sealed partial class NodeHost : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        State.Dispose();
     }
 
     /// <summary>Counts gRPC calls by method and final status code.</summary>
