@@ -346,4 +346,39 @@ public sealed class MinerRegtestTests(ITestOutputHelper output)
         await again.InitializeAsync(ct);
         Assert.Equal(miner.VrfPublicKey, again.VrfPublicKey);
     }
+
+    [Fact]
+    public async Task KeyRegistration_ReorgedOut_IsNotUsed_UntilMinedAgain()
+    {
+        using var cts = Timeout();
+        var ct = cts.Token;
+        await using var h = await MiningHarness.StartAsync(ct);
+        var miner = h.NewMiner(h.Options("reorg"));
+        await h.FundAsync(ct, miner.Keys.Address);
+        Assert.Equal(MinerAction.KeyRegistered, (await miner.RunRoundAsync(ct)).Action);
+        var keyBlock = await h.StepAsync(ct);
+        var vrf = Burnchain.VrfPublicKeyBytes.FromHex(miner.VrfPublicKey!.ToHex());
+        Assert.NotNull(h.Sortitions.FindRegisteredKey(vrf));
+
+        // The block holding the registration is invalidated: the key leaves the canonical fork.
+        using (await h.Rpc.CallAsync("invalidateblock", [keyBlock.BurnHeaderHash.ToString()], ct))
+        {
+        }
+
+        await h.SyncAsync(ct);
+        Assert.Null(h.Sortitions.FindRegisteredKey(vrf));
+        var waiting = await miner.RunRoundAsync(ct);
+        Assert.Equal(MinerSkipCodes.WaitingForKey, waiting.Code);
+
+        // The registration went back to bitcoind's mempool; the next block mines it again (to
+        // another address: the same coinbase in the same second would rebuild the invalid block).
+        await h.GenerateAsync(1, miner.Keys.Address, ct);
+        await h.SyncAsync(ct);
+        Assert.NotNull(h.Sortitions.FindRegisteredKey(vrf));
+        var committed = await miner.RunRoundAsync(ct);
+        Assert.Equal(MinerAction.Committed, committed.Action);
+        Assert.Equal(1, miner.Metrics.KeyRegistrationsSent);
+        var tip = await h.StepAsync(ct);
+        Assert.Equal(committed.BlockHash, tip.WinningBlockHash);
+    }
 }
