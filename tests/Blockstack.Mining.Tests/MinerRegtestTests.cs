@@ -381,4 +381,34 @@ public sealed class MinerRegtestTests(ITestOutputHelper output)
         var tip = await h.StepAsync(ct);
         Assert.Equal(committed.BlockHash, tip.WinningBlockHash);
     }
+
+    [Fact]
+    public async Task KeyRegistration_NeverMined_IsSentAgainAfterTimeout_WithTheSameVrfKey()
+    {
+        using var cts = Timeout();
+        var ct = cts.Token;
+        await using var h = await MiningHarness.StartAsync(ct);
+        var rpc = new DroppingRpc(h.Rpc) { DropSends = true };
+        var miner = h.NewMiner(h.Options("lost") with { KeyRegisterTimeoutBlocks = 2 }, rpc: rpc);
+        await h.FundAsync(ct, miner.Keys.Address);
+        Assert.Equal(MinerAction.KeyRegistered, (await miner.RunRoundAsync(ct)).Action);
+        Assert.Equal(1, rpc.Dropped);
+        var vrf = miner.VrfPublicKey;
+
+        // Two burn blocks without it: still waiting after one, sent again after two.
+        await h.StepAsync(ct);
+        Assert.Equal(MinerSkipCodes.WaitingForKey, (await miner.RunRoundAsync(ct)).Code);
+        await h.StepAsync(ct);
+        rpc.DropSends = false;
+        var again = await miner.RunRoundAsync(ct);
+        Assert.Equal(MinerAction.KeyRegistered, again.Action);
+        Assert.Equal(2, miner.State!.KeyRegistration!.Attempts);
+        Assert.Equal(vrf, miner.VrfPublicKey);
+
+        await h.StepAsync(ct);
+        Assert.NotNull(h.Sortitions.FindRegisteredKey(Burnchain.VrfPublicKeyBytes.FromHex(vrf!.ToHex())));
+        Assert.Equal(MinerAction.Committed, (await miner.RunRoundAsync(ct)).Action);
+        Assert.Null(miner.State.KeyRegistration);
+        Assert.Equal(2, miner.Metrics.KeyRegistrationsSent);
+    }
 }
