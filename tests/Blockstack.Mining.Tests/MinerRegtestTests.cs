@@ -411,4 +411,33 @@ public sealed class MinerRegtestTests(ITestOutputHelper output)
         Assert.Null(miner.State.KeyRegistration);
         Assert.Equal(2, miner.Metrics.KeyRegistrationsSent);
     }
+
+    [Fact]
+    public async Task WonBlock_NodeLostItsStagedCopy_MinerHandsItOverWithTheConsensusHash()
+    {
+        using var cts = Timeout();
+        var ct = cts.Token;
+        await using var h = await MiningHarness.StartAsync(ct);
+        var options = h.Options("handover");
+        var miner = await StartMinerAsync(h, options, ct);
+        var committed = await miner.RunRoundAsync(ct);
+        Assert.Equal(MinerAction.Committed, committed.Action);
+
+        // The node restarts (its staging area is gone) and so does the miner; the sortition elects the block.
+        h.Staged.Clear();
+        var restarted = h.NewMiner(options);
+        await restarted.InitializeAsync(ct);
+        var tip = await h.StepAsync(ct);
+        Assert.Equal(committed.BlockHash, tip.WinningBlockHash);
+        Assert.Equal(0UL, h.Coordinator.Tip.Height);
+
+        // The next round hands the won block over with its sortition's consensus hash, then commits on it.
+        var next = await restarted.RunRoundAsync(ct);
+        Assert.Equal(1, restarted.Metrics.BlocksWon);
+        Assert.Equal(1UL, h.Coordinator.Tip.Height);
+        Assert.Equal(committed.BlockHash, h.Coordinator.Tip.BlockHash);
+        Assert.Equal(tip.ConsensusHash, h.Coordinator.Tip.ConsensusHash);
+        Assert.Equal(MinerAction.Committed, next.Action);
+        Assert.Equal(tip.BurnHeight + 1, next.TargetBurnHeight);
+    }
 }
