@@ -349,6 +349,15 @@ public sealed class SortitionStore : ISortitionView, IDisposable
 
     public bool IsVrfKeyRegistered(VrfPublicKeyBytes key) => _store.Contains(SortitionColumn.VrfKeys, key.ToArray());
 
+    /// <summary>The accepted registration of <paramref name="key"/> on the canonical fork, or null (miners find their key pointer with it).</summary>
+    public LeaderKeyRegisterOp? FindRegisteredKey(VrfPublicKeyBytes key)
+    {
+        var v = _store.Get(SortitionColumn.VrfKeys, key.ToArray());
+        return v is not { Length: 12 }
+            ? null
+            : GetLeaderKey(BinaryPrimitives.ReadUInt64BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(v.AsSpan(8)));
+    }
+
     public bool IsBlockCommitted(StacksBlockHash blockHash) => _store.Contains(SortitionColumn.CommittedBlocks, blockHash.Hash.ToArray());
 
     /// <summary>

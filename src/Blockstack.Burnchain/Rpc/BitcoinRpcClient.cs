@@ -129,6 +129,102 @@ public sealed class BitcoinRpcClient : IBitcoinRpc, IDisposable
         }
     }
 
+    public async Task<IReadOnlyList<string>> ListWalletsAsync(CancellationToken cancellationToken)
+    {
+        using var doc = await CallAsync("listwallets", [], cancellationToken).ConfigureAwait(false);
+        return [.. doc.RootElement.EnumerateArray().Select(e => e.GetString() ?? string.Empty)];
+    }
+
+    public async Task LoadWalletAsync(string name, CancellationToken cancellationToken)
+    {
+        using var doc = await CallAsync("loadwallet", [name], cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CreateWalletAsync(string name, bool disablePrivateKeys, bool blank, CancellationToken cancellationToken)
+    {
+        using var doc = await CallAsync("createwallet", [name, disablePrivateKeys, blank], cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DescriptorImportResult>> ImportDescriptorsAsync(string wallet, IReadOnlyList<DescriptorImport> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var body = requests.Select(r => new ImportDescriptorRequest(r.Descriptor, r.Timestamp, r.Internal)).ToArray();
+        using var doc = await CallAsync("importdescriptors", [body], cancellationToken, wallet).ConfigureAwait(false);
+        var results = new List<DescriptorImportResult>();
+        foreach (var item in doc.RootElement.EnumerateArray())
+        {
+            var success = item.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.True;
+            int? code = null;
+            string? message = null;
+            if (item.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                code = error.TryGetProperty("code", out var c) && c.TryGetInt32(out var ci) ? ci : null;
+                message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+            }
+
+            results.Add(new DescriptorImportResult(success, code, message));
+        }
+
+        return results;
+    }
+
+    public async Task<IReadOnlyList<UnspentOutput>> ListUnspentAsync(string wallet, int minConfirmations, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        using var doc = await CallAsync("listunspent", [minConfirmations, 9_999_999, addresses.ToArray(), true], cancellationToken, wallet).ConfigureAwait(false);
+        var list = new List<UnspentOutput>();
+        foreach (var item in doc.RootElement.EnumerateArray())
+        {
+            if (!item.TryGetProperty("txid", out var txid) || !Hash256.TryParseDisplay(txid.GetString(), out var hash)
+                || !item.TryGetProperty("vout", out var vout) || !vout.TryGetUInt32(out var index)
+                || !item.TryGetProperty("amount", out var amount) || !BtcAmount.TryParseSatoshis(amount, out var sats)
+                || !item.TryGetProperty("scriptPubKey", out var script) || script.GetString() is not { } scriptHex
+                || !item.TryGetProperty("confirmations", out var confirmations) || !confirmations.TryGetInt64(out var conf))
+            {
+                throw new BitcoinRpcException("bitcoind listunspent: a row lacks txid, vout, amount, scriptPubKey or confirmations");
+            }
+
+            byte[] scriptBytes;
+            try
+            {
+                scriptBytes = Convert.FromHexString(scriptHex);
+            }
+            catch (FormatException)
+            {
+                throw new BitcoinRpcException("bitcoind listunspent: scriptPubKey is not hex");
+            }
+
+            list.Add(new UnspentOutput(new Txid(hash.Value), index, sats, scriptBytes, conf));
+        }
+
+        return list;
+    }
+
+    public async Task<WalletTransaction?> GetWalletTransactionAsync(string wallet, Txid txid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var doc = await CallAsync("gettransaction", [txid.ToString()], cancellationToken, wallet).ConfigureAwait(false);
+            var r = doc.RootElement;
+            var confirmations = r.TryGetProperty("confirmations", out var c) && c.TryGetInt64(out var ci) ? ci : 0;
+            BlockHash? block = r.TryGetProperty("blockhash", out var bh) && Hash256.TryParseDisplay(bh.GetString(), out var h) ? new BlockHash(h.Value) : null;
+            ulong? height = r.TryGetProperty("blockheight", out var bhe) && bhe.TryGetUInt64(out var hv) ? hv : null;
+            return new WalletTransaction(txid, confirmations, block, height);
+        }
+        catch (BitcoinRpcException e) when (e.Code == ErrorInvalidAddressOrKey)
+        {
+            return null;
+        }
+    }
+
+    public async Task<Txid> SendRawTransactionAsync(ReadOnlyMemory<byte> transaction, CancellationToken cancellationToken)
+    {
+        using var doc = await CallAsync("sendrawtransaction", [Convert.ToHexStringLower(transaction.Span), 0], cancellationToken).ConfigureAwait(false);
+        return Hash256.TryParseDisplay(doc.RootElement.GetString(), out var hash)
+            ? new Txid(hash.Value)
+            : throw new BitcoinRpcException("bitcoind sendrawtransaction: the answer is not a txid");
+    }
+
     /// <summary>
     /// Calls <paramref name="method"/> with positional <paramref name="parameters"/> and returns
     /// the <c>result</c> as a document the caller disposes. Throws <see cref="BitcoinRpcException"/>

@@ -20,7 +20,50 @@ public interface IBitcoinRpc
 
     /// <summary>The serialized block (<c>getblock hash 0</c>), or null when bitcoind does not know it (-5).</summary>
     Task<byte[]?> GetRawBlockAsync(BlockHash hash, CancellationToken cancellationToken);
+
+    // ----- wallet and broadcast calls (the miner). A follower-only client need not implement them:
+    // the defaults say so with NotSupportedException. -----
+
+    /// <summary><c>listwallets</c>: the names of the loaded wallets.</summary>
+    Task<IReadOnlyList<string>> ListWalletsAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client has no wallet calls (listwallets)");
+
+    /// <summary><c>loadwallet</c>; -18 (missing) and -35 (already loaded) surface as <see cref="BitcoinRpcException"/>.</summary>
+    Task LoadWalletAsync(string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client has no wallet calls (loadwallet)");
+
+    /// <summary><c>createwallet</c> (descriptor wallet).</summary>
+    Task CreateWalletAsync(string name, bool disablePrivateKeys, bool blank, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client has no wallet calls (createwallet)");
+
+    /// <summary><c>importdescriptors</c> on <paramref name="wallet"/>: one result per request (errors are per item).</summary>
+    Task<IReadOnlyList<DescriptorImportResult>> ImportDescriptorsAsync(string wallet, IReadOnlyList<DescriptorImport> requests, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client has no wallet calls (importdescriptors)");
+
+    /// <summary><c>listunspent minconf maxconf [addresses] include_unsafe=true</c> on <paramref name="wallet"/>.</summary>
+    Task<IReadOnlyList<UnspentOutput>> ListUnspentAsync(string wallet, int minConfirmations, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client has no wallet calls (listunspent)");
+
+    /// <summary><c>gettransaction</c> on <paramref name="wallet"/>; null when the wallet does not know the txid (-5).</summary>
+    Task<WalletTransaction?> GetWalletTransactionAsync(string wallet, Txid txid, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client has no wallet calls (gettransaction)");
+
+    /// <summary><c>sendrawtransaction hex 0</c> (no fee-rate cap): the txid bitcoind reports.</summary>
+    Task<Txid> SendRawTransactionAsync(ReadOnlyMemory<byte> transaction, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this bitcoind client cannot broadcast (sendrawtransaction)");
 }
+
+/// <summary>One <c>importdescriptors</c> request: a descriptor with its checksum.</summary>
+public sealed record DescriptorImport(string Descriptor, long Timestamp, bool Internal);
+
+/// <summary>One <c>importdescriptors</c> answer; <see cref="Error"/> is bitcoind's per-item message.</summary>
+public sealed record DescriptorImportResult(bool Success, int? ErrorCode, string? Error);
+
+/// <summary>One <c>listunspent</c> row, amounts in satoshis.</summary>
+public sealed record UnspentOutput(Txid Txid, uint Vout, long Satoshis, byte[] ScriptPubKey, long Confirmations);
+
+/// <summary>What the miner reads from <c>gettransaction</c>: confirmations (0 in the mempool, negative when conflicted) and the block.</summary>
+public sealed record WalletTransaction(Txid Txid, long Confirmations, BlockHash? BlockHash, ulong? BlockHeight);
 
 /// <summary>bitcoind answered with a JSON-RPC error that is not transient.</summary>
 public sealed class BitcoinRpcException : Exception

@@ -8,7 +8,14 @@ internal sealed record RpcRequest(
     [property: JsonPropertyName("method")] string Method,
     [property: JsonPropertyName("params")] object?[] Params);
 
+/// <summary>The JSON shape of one <c>importdescriptors</c> request.</summary>
+internal sealed record ImportDescriptorRequest(
+    [property: JsonPropertyName("desc")] string Desc,
+    [property: JsonPropertyName("timestamp")] long Timestamp,
+    [property: JsonPropertyName("internal")] bool Internal);
+
 [JsonSerializable(typeof(RpcRequest))]
+[JsonSerializable(typeof(ImportDescriptorRequest[]))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
