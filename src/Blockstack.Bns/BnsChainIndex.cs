@@ -214,7 +214,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
                 }
 
                 var result = BnsContract.Call(state, new StandardPrincipal(tx.OriginAddress), block.Height, call.FunctionName, call.Arguments);
-                if (result.Status != BnsCallStatus.Ok || !Equals(result.Value, receipt.Result))
+                if (result.Status != BnsCallStatus.Ok || result.Value!.ToHex() != receipt.Result.ToHex())
                 {
                     throw new InvalidDataException($"replaying {call.FunctionName} of {txid} in block {block.Id} gave {result}, the receipt says {receipt.Result.ToRepr()}");
                 }
