@@ -42,11 +42,22 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     private readonly ChainCoordinator _chain;
     private readonly object _writeGate = new();
     private readonly List<Channel<NameEventInfo>> _watchers = [];
+    private const int MaxCachedNames = 1 << 20;
+    private const int MaxCachedZonefiles = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Buff, byte[]> _zonefileCache = new();
     private volatile IndexTip _tip;
+    private volatile NameCache _nameCache = new(new IndexTip(default, 0));
     private volatile FrozenDictionary<Buff, NamespaceRecord> _namespaces = FrozenDictionary<Buff, NamespaceRecord>.Empty;
     private BnsServiceState _serviceState = BnsServiceState.Syncing;
 
     private sealed record IndexTip(StacksBlockId Id, ulong Height);
+
+    /// <summary>Names as served at one tip (status and lease depend on the height); replaced at every block.</summary>
+    private sealed record NameCache(IndexTip Tip)
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<NameId, NameInfo> Names { get; } = new();
+    }
 
     /// <summary>Opens the index over <paramref name="store"/> and catches up with <paramref name="chain"/>'s tip.</summary>
     public BnsChainIndex(IKeyValueStore<BnsColumn> store, ChainCoordinator chain, bool ownsStore = false)
@@ -55,9 +66,20 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _ownsStore = ownsStore;
         _tip = ReadTip();
+        _nameCache = new NameCache(_tip);
         RefreshNamespaces();
-        Sync();
+
+        // Subscribe first: a block connected during the catch-up is then seen by one of the two.
         _chain.TipChanged += OnTipChanged;
+        try
+        {
+            Sync();
+        }
+        catch
+        {
+            _chain.TipChanged -= OnTipChanged;
+            throw;
+        }
     }
 
     /// <summary>Opens (or creates) the RocksDB index at <paramref name="path"/> for <paramref name="chain"/>.</summary>
@@ -174,6 +196,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
         batch.Commit();
         _tip = parent;
         RefreshNamespaces();
+        _nameCache = new NameCache(parent);
     }
 
     private void Connect(BlockRecord block)
@@ -233,6 +256,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
         batch.Commit();
         _tip = tip;
         RefreshNamespaces();
+        _nameCache = new NameCache(tip);
         Publish(events);
     }
 
@@ -511,8 +535,23 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
             return new BnsQueryError(BnsQueryErrors.ZonefileHashInvalid, $"a zonefile hash is 20 bytes (40 hex digits), got {hash.Length}");
         }
 
+        if (_zonefileCache.TryGetValue(hash, out var cached))
+        {
+            return cached;
+        }
+
         var content = _store.Get(BnsColumn.Zonefiles, hash.Span);
-        return content is null ? new BnsQueryError(BnsQueryErrors.ZonefileNotFound, $"zonefile {hash.ToHex()} is not stored here") : content;
+        if (content is null)
+        {
+            return new BnsQueryError(BnsQueryErrors.ZonefileNotFound, $"zonefile {hash.ToHex()} is not stored here");
+        }
+
+        if (_zonefileCache.Count < MaxCachedZonefiles)
+        {
+            _zonefileCache.TryAdd(hash, content); // content addressed: never stale
+        }
+
+        return content;
     }
 
     public BnsQueryResult<(Buff Hash, IReadOnlyList<NameId> Names)> PutZonefile(ReadOnlySpan<byte> content)
@@ -607,17 +646,28 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
 
     private NameInfo Info(NameId id, NameRow row, IndexTip tip)
     {
-        var reader = new Reader(this, tip, id, row);
-        var resolve = BnsContract.Query(reader, QuerySender, tip.Height, "name-resolve", [new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray())]);
-        var status = resolve.Value switch
+        var cache = _nameCache;
+        if (cache.Tip == tip && cache.Names.TryGetValue(id, out var cached))
         {
-            ClarityResponse { IsOk: true } => NameStatus.Active,
-            ClarityResponse { IsOk: false, Inner: ClarityInt g } when g.Value == BnsErrors.NameGracePeriod => NameStatus.Grace,
-            ClarityResponse { IsOk: false, Inner: ClarityInt r } when r.Value == BnsErrors.NameRevoked => NameStatus.Revoked,
+            return cached;
+        }
+
+        var resolved = BnsContract.Resolve(new Reader(this, tip, id, row), id, tip.Height, QuerySender);
+        var status = resolved?.ResolveError switch
+        {
+            null => NameStatus.Active,
+            BnsErrors.NameGracePeriod => NameStatus.Grace,
+            BnsErrors.NameRevoked => NameStatus.Revoked,
             _ => NameStatus.Expired,
         };
-        var lease = BnsContract.Lease(reader, id, tip.Height);
-        return new NameInfo(id, row.Owner, row.Properties.ZonefileHash, lease?.Start, lease?.End, status, row.LastTxid);
+        var lease = resolved?.Lease;
+        var info = new NameInfo(id, row.Owner, row.Properties.ZonefileHash, lease?.Start, lease?.End, status, row.LastTxid);
+        if (cache.Tip == tip && cache.Names.Count < MaxCachedNames)
+        {
+            cache.Names.TryAdd(id, info);
+        }
+
+        return info;
     }
 
     /// <summary>The smallest key above every key starting with <paramref name="prefix"/> (null: none).</summary>
@@ -699,21 +749,63 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     {
         var w = new StacksWriter(128);
         ClarityValue.WritePrincipal(w, owner);
-        BnsClarity.NameProps(props).WriteTo(w);
+        WriteOptional(w, props.RegisteredAt);
+        WriteOptional(w, props.ImportedAt);
+        WriteOptional(w, props.RevokedAt);
+        w.WriteByte((byte)props.ZonefileHash.Length);
+        w.WriteBytes(props.ZonefileHash.Span);
         w.WriteBytes(lastTxid.Length == 64 ? Convert.FromHexString(lastTxid) : new byte[32]);
         return w.ToArray();
+    }
+
+    private static void WriteOptional(StacksWriter w, UInt128? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteByte(1);
+            w.WriteUInt64((ulong)(v >> 64));
+            w.WriteUInt64((ulong)v);
+        }
+        else
+        {
+            w.WriteByte(0);
+        }
+    }
+
+    private static bool TryReadOptional(ref SpanReader r, out UInt128? value)
+    {
+        value = null;
+        if (!r.TryReadByte(out var present))
+        {
+            return false;
+        }
+
+        if (present == 0)
+        {
+            return true;
+        }
+
+        if (!r.TryReadUInt64BigEndian(out var hi) || !r.TryReadUInt64BigEndian(out var lo))
+        {
+            return false;
+        }
+
+        value = new UInt128(hi, lo);
+        return true;
     }
 
     private static NameRow DecodeName(NameId id, ReadOnlySpan<byte> bytes)
     {
         var r = new SpanReader(bytes);
-        if (!ClarityValue.TryReadPrincipal(ref r, out var owner, out _) || !ClarityValue.TryRead(ref r, out var props, out _) || !r.TryReadBytes(32, out var txid))
+        if (!ClarityValue.TryReadPrincipal(ref r, out var owner, out _)
+            || !TryReadOptional(ref r, out var registered) || !TryReadOptional(ref r, out var imported) || !TryReadOptional(ref r, out var revoked)
+            || !r.TryReadByte(out var zl) || !r.TryReadBytes(zl, out var zh) || !r.TryReadBytes(32, out var txid))
         {
             throw new InvalidDataException($"corrupt bns index row for '{id.Fqn}'");
         }
 
         var last = txid.IndexOfAnyExcept((byte)0) < 0 ? "" : Convert.ToHexStringLower(txid);
-        return new NameRow(owner!, BnsDataLayout.DecodeNameProperties(props.Serialize()), last);
+        return new NameRow(owner!, new NameProperties(registered, imported, revoked, new Buff(zh)), last);
     }
 
     private static byte[] EncodeHistory(NameHistoryEntry e)

@@ -56,6 +56,23 @@ internal static class BnsResolveLoad
             }
 
             index.State = BnsServiceState.Synced;
+            if (Environment.GetEnvironmentVariable("BNS_BENCH_INPROC") == "1")
+            {
+                var service = new BnsGrpcService(index);
+                var rng = new Random(1);
+                for (var round = 0; round < 3; round++)
+                {
+                    var t = Stopwatch.StartNew();
+                    var a0 = GC.GetAllocatedBytesForCurrentThread();
+                    for (var i = 0; i < 200_000; i++)
+                    {
+                        service.ResolveName(new ResolveNameRequest { Name = NameOf(rng.Next(names)) + "." + Ns }, null!).GetAwaiter().GetResult();
+                    }
+
+                    Console.WriteLine($"in-process ResolveName: {t.Elapsed.TotalMicroseconds / 200_000:F2} µs/call, {(GC.GetAllocatedBytesForCurrentThread() - a0) / 200_000} B/call");
+                }
+            }
+
             var web = WebApplication.CreateSlimBuilder();
             web.Logging.SetMinimumLevel(LogLevel.Warning);
             web.WebHost.ConfigureKestrel(k =>
