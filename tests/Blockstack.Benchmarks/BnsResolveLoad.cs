@@ -98,6 +98,7 @@ internal static class BnsResolveLoad
                 start.ArgumentList.Add(a);
             }
 
+            var serverCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             using var client = Process.Start(start)!;
             Console.WriteLine($"client process {client.Id} → {address}");
             while (await client.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
@@ -106,6 +107,7 @@ internal static class BnsResolveLoad
             }
 
             await client.WaitForExitAsync().ConfigureAwait(false);
+            Console.WriteLine($"server CPU while the client ran (warm-up, run, paging): {(Process.GetCurrentProcess().TotalProcessorTime - serverCpu0).TotalSeconds:F1} s");
             await app.StopAsync().ConfigureAwait(false);
             return client.ExitCode;
         }
@@ -135,13 +137,15 @@ internal static class BnsResolveLoad
         var bns = new BnsService.BnsServiceClient(channel);
 
         // Warm-up, then the measured run; each task records its own latencies.
-        await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        var warm = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var (count, errors, elapsed, latencies) = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         latencies.Sort();
         double Pct(double p) => latencies[(int)Math.Min(latencies.Count - 1, p * latencies.Count)] * 1000.0 / Stopwatch.Frequency;
         Console.WriteLine($"ResolveName: {count:N0} calls in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:N0}/s, concurrency {concurrency}, errors {errors}, p50 {Pct(0.50):F2} ms, p99 {Pct(0.99):F2} ms, max {Pct(1):F2} ms (client CPU {cpu.TotalSeconds:F1} s)");
+
+        Console.WriteLine($"ResolveName calls including warm-up: {warm.Count + count}");
 
         // Paging through every name.
         var sw = Stopwatch.StartNew();
