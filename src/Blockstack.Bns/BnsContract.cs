@@ -91,6 +91,39 @@ public sealed class BnsContract
         }
     }
 
+    /// <summary>
+    /// The query side's view of a name: the error code <c>name-resolve</c> would return (null when it
+    /// returns ok) and the lease, from one evaluation of the contract's own code, without building
+    /// Clarity values. Null when the name does not exist.
+    /// </summary>
+    public static (int? ResolveError, (UInt128 Start, UInt128? End)? Lease)? Resolve(IBnsStateReader state, NameId id, ulong blockHeight, Principal querySender)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var ns = state.GetNamespace(id.Namespace);
+        var props = state.GetNameProperties(id);
+        if (props is null || state.GetNameOwner(id) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var exec = new Execution(new BnsWriteSet(state), querySender, blockHeight);
+            var resolve = exec.ResolveCheck(id.Namespace, id.Name);
+            (UInt128, UInt128?)? lease = null;
+            if (ns is not null && exec.LeaseStart(ns, props) is { IsErr: false } start)
+            {
+                lease = (start.Value, ns.Lifetime == 0 ? null : ClarityMath.Add(start.Value, ns.Lifetime));
+            }
+
+            return (resolve, lease);
+        }
+        catch (ClarityRuntimeException)
+        {
+            return (BnsErrors.Panic, null);
+        }
+    }
+
     /// <summary>The work of one call: tx-sender, block-height, the write set and the events so far.</summary>
     private sealed class Execution(BnsWriteSet state, Principal sender, ulong height)
     {
@@ -653,56 +686,78 @@ public sealed class BnsContract
             return _h > end && _h <= ClarityMath.Add(end, BnsConstants.NameGracePeriodDuration);
         }
 
+        /// <summary>name-resolve's error code, or null when it would return ok.</summary>
+        public int? ResolveCheck(Buff ns, Buff name)
+        {
+            var r = NameResolveChecks(ns, name, out _, out _, out _, out _);
+            return r;
+        }
+
         private R<ClarityValue> NameResolve(Buff ns, Buff name)
         {
+            if (NameResolveChecks(ns, name, out var owner, out var nameProps, out var props, out var start) is { } error)
+            {
+                return new BnsError(error);
+            }
+
+            return Tuple(
+                ("zonefile-hash", new ClarityBuffer(nameProps!.ZonefileHash.ToArray())),
+                ("owner", new ClarityPrincipal(owner!)),
+                ("lease-started-at", Uint(start)),
+                ("lease-ending-at", props!.Lifetime == 0 ? ClarityOptional.None : new ClarityOptional(Uint(ClarityMath.Add(start, props.Lifetime)))));
+        }
+
+        private int? NameResolveChecks(Buff ns, Buff name, out Principal? owner, out NameProperties? nameProps, out NamespaceRecord? props, out UInt128 startAt)
+        {
+            startAt = 0;
+            props = null;
+            nameProps = null;
             var id = new NameId(ns, name);
-            var owner = state.GetNameOwner(id);
+            owner = state.GetNameOwner(id);
             if (owner is null)
             {
-                return new BnsError(NameNotFound);
+                return NameNotFound;
             }
 
-            var nameProps = state.GetNameProperties(id);
+            nameProps = state.GetNameProperties(id);
             if (nameProps is null)
             {
-                return new BnsError(NameNotFound);
+                return NameNotFound;
             }
 
-            var props = state.GetNamespace(ns);
+            props = state.GetNamespace(ns);
             if (props is null)
             {
-                return new BnsError(NamespaceNotFound);
+                return NamespaceNotFound;
             }
 
             var start = LeaseStartedAt(props, nameProps);
             if (start.IsErr)
             {
-                return new BnsError(start.Error!.Value);
+                return start.Error!.Value;
             }
 
+            startAt = start.Value;
             var grace = IsNameInGracePeriod(ns, name);
             if (grace.IsErr || grace.Value)
             {
-                return new BnsError(grace.Error ?? NameGracePeriod);
+                return grace.Error ?? NameGracePeriod;
             }
 
             var expired = IsNameLeaseExpired(ns, name);
             if (expired.IsErr || expired.Value)
             {
-                return new BnsError(expired.Error ?? NameExpired);
+                return expired.Error ?? NameExpired;
             }
 
             if (nameProps.RevokedAt is not null)
             {
-                return new BnsError(NameRevoked);
+                return NameRevoked;
             }
 
-            return Tuple(
-                ("zonefile-hash", new ClarityBuffer(nameProps.ZonefileHash.ToArray())),
-                ("owner", new ClarityPrincipal(owner)),
-                ("lease-started-at", Uint(start.Value)),
-                ("lease-ending-at", props.Lifetime == 0 ? ClarityOptional.None : new ClarityOptional(Uint(ClarityMath.Add(start.Value, props.Lifetime)))));
+            return null;
         }
+
 
         private ClarityResponse ResolvePrincipal(Principal owner)
         {

@@ -10,6 +10,27 @@ public enum BnsColumn
 {
     /// <summary>hash160 (20 bytes) → zonefile bytes.</summary>
     Zonefiles,
+
+    /// <summary>Singletons: the indexed tip (block id ‖ height).</summary>
+    Meta,
+
+    /// <summary>namespace bytes → namespace record (Clarity serialisation).</summary>
+    Namespaces,
+
+    /// <summary>u8 len ‖ namespace ‖ name → owner ‖ name-properties (Clarity) ‖ last txid.</summary>
+    Names,
+
+    /// <summary>owner principal (Clarity) ‖ name key → empty.</summary>
+    ByOwner,
+
+    /// <summary>u8 len ‖ namespace ‖ u8 len ‖ name ‖ height u64 ‖ seq u32 → history entry.</summary>
+    History,
+
+    /// <summary>zonefile hash (20) ‖ name key → empty: the hashes on chain, for PutZonefile.</summary>
+    Hashes,
+
+    /// <summary>block id → undo record (the before-values of every index key the block wrote).</summary>
+    Undo,
 }
 
 /// <summary>One BNS contract call in a block, as the chain reports it to the indexer.</summary>

@@ -41,6 +41,7 @@ public static class ChainErrorCodes
     public const string TxNoSuchContract = "tx-no-such-contract";
     public const string TxNoSuchFunction = "tx-no-such-function";
     public const string TxBadArguments = "tx-bad-arguments";
+    public const string TxRuntimeError = "tx-runtime-error";
     public const string TxContractDeployUnsupported = "contract-deploy-unsupported";
     public const string TxUnsupportedPayload = "tx-unsupported-payload";
     public const string TxCoinbaseNotFirst = "tx-coinbase-outside-block-start";

@@ -22,12 +22,18 @@ public enum ChainEventKind : byte
     StxBurn = 2,
     StxLock = 3,
     ContractEvent = 4,
+
+    /// <summary>A native contract minted an NFT: recipient, asset identifier (memo, ASCII) and the asset's value.</summary>
+    NftMint = 5,
+
+    /// <summary>A native contract moved an NFT: sender, recipient, asset identifier (memo, ASCII) and the asset's value.</summary>
+    NftTransfer = 6,
 }
 
 /// <summary>
 /// An event a transaction emitted: STX transfer (sender, recipient, amount, memo), mint (recipient,
-/// amount), burn (sender, amount), lock (sender, amount, unlock height) or a contract event (a
-/// Clarity value printed by a native contract, sender = the contract).
+/// amount), burn (sender, amount), lock (sender, amount, unlock height), a contract event (a
+/// Clarity value printed by a native contract, sender = the contract) or an NFT mint/transfer.
 /// </summary>
 public sealed record ChainEvent(ChainEventKind Kind, Principal? Sender, Principal? Recipient, UInt128 Amount, ulong UnlockHeight, byte[] Memo, ClarityValue? Value)
 {
@@ -40,6 +46,14 @@ public sealed record ChainEvent(ChainEventKind Kind, Principal? Sender, Principa
     public static ChainEvent Lock(Principal sender, UInt128 amount, ulong unlockHeight) => new(ChainEventKind.StxLock, sender, null, amount, unlockHeight, [], null);
 
     public static ChainEvent Contract(Principal contract, ClarityValue value) => new(ChainEventKind.ContractEvent, contract, null, 0, 0, [], value);
+
+    /// <summary><c>nft_mint_event</c>: <paramref name="assetId"/> is e.g. <c>ST000000000000000000002AMW42H.bns::names</c>.</summary>
+    public static ChainEvent NftMint(string assetId, Principal recipient, ClarityValue value) =>
+        new(ChainEventKind.NftMint, null, recipient, 0, 0, System.Text.Encoding.ASCII.GetBytes(assetId), value);
+
+    /// <summary><c>nft_transfer_event</c>.</summary>
+    public static ChainEvent NftTransfer(string assetId, Principal sender, Principal recipient, ClarityValue value) =>
+        new(ChainEventKind.NftTransfer, sender, recipient, 0, 0, System.Text.Encoding.ASCII.GetBytes(assetId), value);
 }
 
 /// <summary>

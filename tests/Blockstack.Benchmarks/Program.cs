@@ -4,5 +4,18 @@ namespace Blockstack.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        switch (args.FirstOrDefault())
+        {
+            case "bns-load":
+                return await BnsResolveLoad.ServeAsync(args).ConfigureAwait(false);
+            case "bns-client":
+                return await BnsResolveLoad.ClientAsync(args).ConfigureAwait(false);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                return 0;
+        }
+    }
 }

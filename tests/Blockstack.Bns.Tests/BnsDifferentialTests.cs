@@ -14,7 +14,7 @@ namespace Blockstack.Bns.Tests;
 [Trait("Category", "Integration")]
 public class BnsDifferentialTests(ITestOutputHelper output)
 {
-    private static readonly Principal Poor = P("ST3AM1A56AK2C1XAFJ4115ZSV26EB49BVQ10MGCS0");
+    internal static readonly Principal Poor = P("ST3AM1A56AK2C1XAFJ4115ZSV26EB49BVQ10MGCS0");
     private static readonly Principal[] Wallets = [Alice, Bob, Carol, Dave];
     private static readonly Principal[] Everyone = [Alice, Bob, Carol, Dave, Poor];
     private static readonly string[] NamespacePool = ["id", "a", "btcx", "longname1", "ID", ""];
@@ -174,7 +174,7 @@ public class BnsDifferentialTests(ITestOutputHelper output)
 
     // ---- generator -----------------------------------------------------------------------------
 
-    private sealed record Step(int Mine, Principal Sender, string Function, ClarityValue[] Args, bool ReadOnly)
+    internal sealed record Step(int Mine, Principal Sender, string Function, ClarityValue[] Args, bool ReadOnly)
     {
         public JsonObject ToJson() => Mine > 0
             ? new JsonObject { ["mine"] = Mine }
@@ -212,7 +212,7 @@ public class BnsDifferentialTests(ITestOutputHelper output)
 
     private static Buff NamespaceHashOf(string ns, Buff salt) => NamespaceHash(ns, salt);
 
-    private static List<Step> Generate(Random rng, int macroSteps)
+    internal static List<Step> Generate(Random rng, int macroSteps)
     {
         T Pick<T>(IReadOnlyList<T> items) => items[rng.Next(items.Count)];
         Principal Wallet() => rng.Next(20) == 0 ? Poor : Pick(Wallets);

@@ -40,13 +40,26 @@ public sealed class BnsGrpcService(IBnsQueries queries) : BnsService.BnsServiceB
     {
         ArgumentNullException.ThrowIfNull(request);
         Ready();
+        var id = Check(BnsNames.ParseFqn(request.Name));
+        BnsNameProof? proof = null;
         if (request.IncludeProof)
         {
-            throw new RpcException(new Status(StatusCode.Unimplemented, "bns-proof-unavailable: proofs need the chain state trie adapter, which is not wired yet"));
+            if (queries is not IBnsProofs prover)
+            {
+                throw new RpcException(new Status(StatusCode.Unimplemented, "bns-proof-unavailable: this node's BNS queries are not backed by the chain state trie"));
+            }
+
+            proof = Check(prover.ProveName(id));
         }
 
-        var info = Check(queries.GetName(Check(BnsNames.ParseFqn(request.Name))));
+        var info = Check(queries.GetName(id));
         var name = ToProto(info);
+        if (proof is not null)
+        {
+            name.Proof = ToProto(proof, proof.Properties);
+            name.OwnerProof = ToProto(proof, proof.Owner);
+        }
+
         if (queries.GetZonefile(info.Id) is { IsOk: true } z)
         {
             name.Zonefile = ByteString.CopyFrom(z.Value.Content);
@@ -185,17 +198,26 @@ public sealed class BnsGrpcService(IBnsQueries queries) : BnsService.BnsServiceB
         Buff? ns = string.IsNullOrEmpty(request.Namespace) ? null : Check(BnsNames.ParseNamespace(request.Namespace));
         try
         {
-            await foreach (var e in queries.WatchNames(ns, context.CancellationToken).ConfigureAwait(false))
+            // The first MoveNextAsync subscribes; the response headers then tell the client the watch is live.
+            var events = queries.WatchNames(ns, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
+            await using (events.ConfigureAwait(false))
             {
-                await responseStream.WriteAsync(new NameEvent
+                var next = events.MoveNextAsync();
+                await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+                while (await next.ConfigureAwait(false))
                 {
-                    Name = e.Name.Fqn,
-                    Operation = Operation(e.Operation),
-                    Txid = e.Txid,
-                    BlockHeight = e.BlockHeight,
-                    Owner = e.Owner.ToString(),
-                    ZonefileHash = e.ZonefileHash.ToHex(),
-                }, context.CancellationToken).ConfigureAwait(false);
+                    var e = events.Current;
+                    await responseStream.WriteAsync(new NameEvent
+                    {
+                        Name = e.Name.Fqn,
+                        Operation = Operation(e.Operation),
+                        Txid = e.Txid,
+                        BlockHeight = e.BlockHeight,
+                        Owner = e.Owner.ToString(),
+                        ZonefileHash = e.ZonefileHash.ToHex(),
+                    }, context.CancellationToken).ConfigureAwait(false);
+                    next = events.MoveNextAsync();
+                }
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
@@ -284,6 +306,16 @@ public sealed class BnsGrpcService(IBnsQueries queries) : BnsService.BnsServiceB
         ExpiresAt = U64(info.LeaseEndsAt),
         Status = Status(info.Status),
         LastTxid = info.LastTxid,
+    };
+
+    private static NameProof ToProto(BnsNameProof proof, BnsProofEntry entry) => new()
+    {
+        IndexBlockHash = proof.BlockId.ToString(),
+        StateRoot = proof.StateRoot.ToString(),
+        BlockHeight = proof.Height,
+        Key = ByteString.CopyFrom(entry.Key),
+        Value = ByteString.CopyFrom(entry.Value ?? []),
+        Proof = ByteString.CopyFrom(entry.Proof),
     };
 
     private static ProtoNamespace ToProto(NamespaceInfo n)

@@ -1,0 +1,323 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using Blockstack.Bitcoin;
+using Blockstack.Bns;
+using Blockstack.Chain;
+using Blockstack.Node.Grpc;
+using Blockstack.Protos.V1;
+using Blockstack.Stacks;
+using Blockstack.Stacks.Vrf;
+using Blockstack.Storage;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Blockstack.Benchmarks;
+
+/// <summary>
+/// ResolveName load (docs/benchmarks.md, "BNS"): this process builds a chain whose native bns
+/// contract holds <c>names</c> names (namespace preorder/reveal, <c>name-import</c> calls in blocks,
+/// namespace-ready), follows it with the RocksDB-backed <see cref="BnsChainIndex"/> and serves the
+/// real <see cref="BnsGrpcService"/> on 127.0.0.1; a second process (this executable in client mode)
+/// calls ResolveName over HTTP/2 with Grpc.Net.Client from many concurrent tasks, then pages
+/// through every name with ListNames.
+/// <c>dotnet run -c Release --project tests/Blockstack.Benchmarks -- bns-load [names] [concurrency] [seconds]</c>.
+/// </summary>
+internal static class BnsResolveLoad
+{
+    private const string Ns = "bench";
+    private const int ImportsPerBlock = 2000;
+
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        var names = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        var concurrency = args.Length > 2 ? args[2] : "64";
+        var seconds = args.Length > 3 ? args[3] : "10";
+        var dir = Path.Combine(Path.GetTempPath(), "bench-bns-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var rocks = new RocksStoreOptions { SyncWrites = false };
+            var store = ChainStore.OpenRocks(Path.Combine(dir, "chain"), rocks);
+            var builder = new Builder(store);
+            var sw = Stopwatch.StartNew();
+            using var index = BnsChainIndex.Open(Path.Combine(dir, "bns"), builder.Coordinator, rocks);
+            builder.BuildNames(names);
+            Console.WriteLine($"built {names:N0} names in {builder.Coordinator.Tip.Height} blocks through the bns contract and indexed them: {sw.Elapsed.TotalSeconds:F1} s");
+            var zonefile = "$ORIGIN bench\n$TTL 3600\n_http._tcp URI 10 1 \"https://example.com\"\n"u8.ToArray();
+            if (!index.PutZonefile(zonefile).IsOk)
+            {
+                throw new InvalidOperationException("zonefile not accepted");
+            }
+
+            index.State = BnsServiceState.Synced;
+            if (Environment.GetEnvironmentVariable("BNS_BENCH_INPROC") == "1")
+            {
+                var service = new BnsGrpcService(index);
+                var rng = new Random(1);
+                for (var round = 0; round < 3; round++)
+                {
+                    var t = Stopwatch.StartNew();
+                    var a0 = GC.GetAllocatedBytesForCurrentThread();
+                    for (var i = 0; i < 200_000; i++)
+                    {
+                        service.ResolveName(new ResolveNameRequest { Name = NameOf(rng.Next(names)) + "." + Ns }, null!).GetAwaiter().GetResult();
+                    }
+
+                    Console.WriteLine($"in-process ResolveName: {t.Elapsed.TotalMicroseconds / 200_000:F2} µs/call, {(GC.GetAllocatedBytesForCurrentThread() - a0) / 200_000} B/call");
+                }
+            }
+
+            var web = WebApplication.CreateSlimBuilder();
+            web.Logging.SetMinimumLevel(LogLevel.Warning);
+            web.WebHost.ConfigureKestrel(k =>
+            {
+                k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
+                k.Limits.Http2.MaxStreamsPerConnection = 256;
+            });
+            web.Services.AddBnsGrpc(index);
+            await using var app = web.Build();
+            app.MapBnsGrpc();
+            await app.StartAsync().ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+            var self = Environment.ProcessPath!;
+            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(BnsResolveLoad).Assembly.Location);
+            }
+
+            foreach (var a in new[] { "bns-client", address, names.ToString(CultureInfo.InvariantCulture), concurrency, seconds })
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            var serverCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            using var client = Process.Start(start)!;
+            Console.WriteLine($"client process {client.Id} → {address}");
+            while (await client.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                Console.WriteLine(line);
+            }
+
+            await client.WaitForExitAsync().ConfigureAwait(false);
+            Console.WriteLine($"server CPU while the client ran (warm-up, run, paging): {(Process.GetCurrentProcess().TotalProcessorTime - serverCpu0).TotalSeconds:F1} s");
+            await app.StopAsync().ConfigureAwait(false);
+            return client.ExitCode;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    public static async Task<int> ClientAsync(string[] args)
+    {
+        var address = args[1];
+        var names = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var seconds = double.Parse(args[4], CultureInfo.InvariantCulture);
+        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        });
+        var bns = new BnsService.BnsServiceClient(channel);
+
+        // Warm-up, then the measured run; each task records its own latencies.
+        var warm = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var (count, errors, elapsed, latencies) = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        latencies.Sort();
+        double Pct(double p) => latencies[(int)Math.Min(latencies.Count - 1, p * latencies.Count)] * 1000.0 / Stopwatch.Frequency;
+        Console.WriteLine($"ResolveName: {count:N0} calls in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:N0}/s, concurrency {concurrency}, errors {errors}, p50 {Pct(0.50):F2} ms, p99 {Pct(0.99):F2} ms, max {Pct(1):F2} ms (client CPU {cpu.TotalSeconds:F1} s)");
+
+        Console.WriteLine($"ResolveName calls including warm-up: {warm.Count + count}");
+
+        // Paging through every name.
+        var sw = Stopwatch.StartNew();
+        var pages = 0;
+        var seen = 0;
+        var token = "";
+        do
+        {
+            var page = await bns.ListNamesAsync(new ListNamesRequest { Namespace = Ns, PageSize = 1000, PageToken = token }).ConfigureAwait(false);
+            pages++;
+            seen += page.Names.Count;
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        Console.WriteLine($"ListNames: {seen:N0} names in {pages} pages of ≤1000 in {sw.Elapsed.TotalSeconds:F2} s ({seen / sw.Elapsed.TotalSeconds:N0} names/s)");
+        return seen == names && errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<(long Count, long Errors, TimeSpan Elapsed, List<long> Latencies)> RunAsync(BnsService.BnsServiceClient bns, int names, int concurrency, TimeSpan duration)
+    {
+        var sw = Stopwatch.StartNew();
+        var end = sw.Elapsed + duration;
+        var tasks = Enumerable.Range(0, concurrency).Select(t => Task.Run(async () =>
+        {
+            var rng = new Random(t);
+            var local = new List<long>(1 << 16);
+            long errors = 0;
+            while (sw.Elapsed < end)
+            {
+                var request = new ResolveNameRequest { Name = NameOf(rng.Next(names)) + "." + Ns };
+                var t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    await bns.ResolveNameAsync(request).ConfigureAwait(false);
+                }
+                catch (Grpc.Core.RpcException)
+                {
+                    errors++;
+                }
+
+                local.Add(Stopwatch.GetTimestamp() - t0);
+            }
+
+            return (local, errors);
+        })).ToArray();
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var all = new List<long>(results.Sum(r => r.local.Count));
+        foreach (var r in results)
+        {
+            all.AddRange(r.local);
+        }
+
+        return (all.Count, results.Sum(r => r.errors), sw.Elapsed, all);
+    }
+
+    private static string NameOf(int i) => "n" + i.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A regtest chain with bns; blocks of unsigned name-import calls (signature checks off).</summary>
+    private sealed class Builder
+    {
+        private static readonly VrfPrivateKey VrfKey = new(Enumerable.Repeat((byte)7, 32).ToArray());
+        private readonly Sortitions _sortitions = new();
+        private readonly SpendingCondition _importer;
+        private readonly SpendingCondition _miner;
+        private readonly ChainParameters _parameters;
+        private ulong _nonce;
+        private ulong _minerNonce;
+        private int _counter;
+
+        public Builder(ChainStore store)
+        {
+            var signer = new StacksSigner(Blockstack.Bitcoin.Crypto.BouncySecp256k1.Instance);
+            var key = new StacksPrivateKey(Enumerable.Repeat((byte)0x42, 32).ToArray(), compressed: true);
+            _importer = signer.SingleSigCondition(key, 0, 0);
+            _miner = signer.SingleSigCondition(new StacksPrivateKey(Enumerable.Repeat((byte)0x43, 32).ToArray(), compressed: true), 0, 0);
+            _parameters = ChainParameters.Regtest with
+            {
+                GenesisBalances = [new GenesisBalance(_importer.Address(TransactionVersion.Testnet), 1_000_000_000_000_000)],
+            };
+            Coordinator = new ChainCoordinator(store, _parameters, _sortitions, NativeContractRegistry.WithPox(_parameters, new BnsNativeContract()))
+            {
+                VerifySignatures = false,
+            };
+        }
+
+        public ChainCoordinator Coordinator { get; }
+
+        private Principal Importer => new StandardPrincipal(_importer.Address(TransactionVersion.Testnet));
+
+        public void BuildNames(int count)
+        {
+            var salt = new ClarityBuffer("salt"u8.ToArray());
+            var ns = new ClarityBuffer(System.Text.Encoding.ASCII.GetBytes(Ns));
+            var hashed = Hash160.Of([.. ns.Data, .. salt.Data]).ToArray();
+            Mine([Call("namespace-preorder", new ClarityBuffer(hashed), new ClarityUInt(BnsPricing.NamespacePrice(Ns.Length)))]);
+            ClarityValue[] reveal =
+            [
+                ns, salt, new ClarityUInt(4), new ClarityUInt(250), .. Enumerable.Repeat((ClarityValue)new ClarityUInt(1), 16),
+                new ClarityUInt(4), new ClarityUInt(4), new ClarityUInt(0), new ClarityPrincipal(Importer),
+            ];
+            Mine([Call("namespace-reveal", reveal)]);
+            var zonefileHash = new ClarityBuffer(Hash160.Of("$ORIGIN bench\n$TTL 3600\n_http._tcp URI 10 1 \"https://example.com\"\n"u8).ToArray());
+            for (var start = 0; start < count; start += ImportsPerBlock)
+            {
+                var txs = new List<StacksTransaction>();
+                for (var i = start; i < Math.Min(count, start + ImportsPerBlock); i++)
+                {
+                    var h = new byte[20];
+                    BinaryPrimitives.WriteInt32BigEndian(h.AsSpan(16), i + 1);
+                    var owner = new StandardPrincipal(new StacksAddress(StacksAddressVersion.TestnetSingleSig, new Hash160(h)));
+                    txs.Add(Call("name-import", ns, new ClarityBuffer(System.Text.Encoding.ASCII.GetBytes(NameOf(i))), new ClarityPrincipal(owner), zonefileHash));
+                }
+
+                Mine(txs);
+            }
+
+            Mine([Call("namespace-ready", ns)]);
+        }
+
+        private StacksTransaction Call(string function, params ClarityValue[] args) => new(
+            _parameters.TransactionVersion, _parameters.ChainId,
+            new TransactionAuth(_importer with { Nonce = _nonce++ }, null),
+            AnchorMode.Any, PostConditionMode.Allow, [], new ContractCallPayload(_parameters.BootAddress, BnsNativeContract.ContractName, function, args));
+
+        private void Mine(List<StacksTransaction> txs)
+        {
+            var parent = Coordinator.Tip;
+            var burnHeight = (ulong)++_counter;
+            var coinbase = new StacksTransaction(
+                _parameters.TransactionVersion, _parameters.ChainId, new TransactionAuth(_miner with { Nonce = _minerNonce++ }, null),
+                AnchorMode.OnChainOnly, PostConditionMode.Allow, [], new CoinbasePayload(Hash256.Zero, null));
+            List<StacksTransaction> all = [coinbase, .. txs];
+            var seed = Hash(_counter, 0xAA);
+            var ch = new ConsensusHash(new Hash160(Hash(_counter, 0xCC).ToArray().AsSpan(0, 20)));
+            var parentSortition = parent.IsGenesis ? null : _sortitions.GetSortition(parent.ConsensusHash);
+            var header = new StacksBlockHeader(
+                1, parentSortition?.TotalBurn ?? 0, parent.Height + 1, EcVrf.Prove(VrfKey, seed.ToArray()),
+                parent.IsGenesis ? SortitionFacts.FirstBlockHash : parent.BlockHash, Hash256.Zero, 0,
+                MerkleTree.TransactionRoot(all.Select(t => t.Txid)), Hash256.Zero, Hash160.Zero);
+            var facts = new SortitionFacts(ch, burnHeight, default, VrfKey.PublicKey, seed, parent.ConsensusHash, burnHeight * 1000, 0);
+            var block = new StacksBlock(header, all);
+            if (!Coordinator.TryComputeStateRoot(parent.Id, block, facts, [], out var root, out var why))
+            {
+                throw new InvalidOperationException("bench block does not apply: " + why);
+            }
+
+            block = block with { Header = header with { StateIndexRoot = new Hash256(root.ToArray()) } };
+            _sortitions.Map[ch] = facts with { WinningBlockHash = block.BlockHash };
+            var outcome = Coordinator.ProcessBlock(block, ch);
+            if (!outcome.IsAccepted || outcome.Receipts.Any(r => !r.IsSuccess))
+            {
+                throw new InvalidOperationException($"bench block refused or a call failed: {outcome.Rejection} {outcome.Receipts.FirstOrDefault(r => !r.IsSuccess)?.Result.ToRepr()}");
+            }
+        }
+
+        private static Hash256 Hash(int n, byte tag)
+        {
+            var b = new byte[32];
+            b[0] = tag;
+            BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(28), n);
+            return new Hash256(Blockstack.Bitcoin.Crypto.Hashes.Sha512t256(b));
+        }
+    }
+
+    private sealed class Sortitions : ISortitionView
+    {
+        public Dictionary<ConsensusHash, SortitionFacts> Map { get; } = [];
+
+        public SortitionFacts? GetSortition(ConsensusHash consensusHash) => Map.GetValueOrDefault(consensusHash);
+
+        public bool IsCanonical(ConsensusHash consensusHash) => true;
+
+        public IReadOnlyList<BurnStxOperation> GetBurnOperations(ConsensusHash consensusHash) => [];
+    }
+}
