@@ -18,7 +18,7 @@ internal static partial class BurnchainLog
     public static partial void RpcCall(this ILogger logger, string method, long elapsedMs);
 
     // 2100–2199: watcher.
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "burn block {BurnHeight} {BurnBlockHash} applied with {OpCount} operations")]
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "burn block {BurnHeight} {BurnBlockHash} applied with {OpCount} operations")]
     public static partial void BlockApplied(this ILogger logger, ulong burnHeight, BlockHash burnBlockHash, int opCount);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "burn block {BurnHeight} {BurnBlockHash} rolled back")]
@@ -30,7 +30,7 @@ internal static partial class BurnchainLog
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "bitcoind unavailable ({Reason}); watcher waits {DelayMs} ms")]
     public static partial void WaitingForBitcoind(this ILogger logger, string reason, long delayMs);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "watcher state {State} at burn height {BurnHeight}")]
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "watcher state {State} at burn height {BurnHeight}")]
     public static partial void StateChanged(this ILogger logger, WatcherState state, ulong burnHeight);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Error, Message = "burn block {BurnHeight} {BurnBlockHash} from bitcoind does not parse: {Reason}")]

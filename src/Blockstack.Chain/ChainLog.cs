@@ -7,7 +7,7 @@ namespace Blockstack.Chain;
 /// <summary>Chain log messages (EventIds 4000–4999).</summary>
 internal static partial class ChainLog
 {
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Stacks block {StacksBlockId} accepted at height {StacksHeight} (burn {BurnHeight}, {TxCount} txs, root {StateRoot}, tip {IsTip})")]
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "Stacks block {StacksBlockId} accepted at height {StacksHeight} (burn {BurnHeight}, {TxCount} txs, root {StateRoot}, tip {IsTip})")]
     public static partial void BlockAccepted(ILogger logger, StacksBlockId stacksBlockId, ulong stacksHeight, ulong burnHeight, int txCount, TrieRoot stateRoot, bool isTip);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Stacks block {StacksBlockId} rejected: {Code} {Reason}")]

@@ -6,10 +6,10 @@ namespace Blockstack.Pox;
 /// <summary>Source-generated log messages of Blockstack.Pox; EventIds 3000–3999.</summary>
 internal static partial class PoxLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "sortition {BurnHeight} {BurnBlockHash}: winner {Txid} of {CommitCount} commits, consensus hash {ConsensusHash}")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "sortition {BurnHeight} {BurnBlockHash}: winner {Txid} of {CommitCount} commits, consensus hash {ConsensusHash}")]
     public static partial void SortitionWon(this ILogger logger, ulong burnHeight, BlockHash burnBlockHash, Txid txid, int commitCount, ConsensusHash consensusHash);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "sortition {BurnHeight} {BurnBlockHash}: no winner ({CommitCount} commits), consensus hash {ConsensusHash}")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "sortition {BurnHeight} {BurnBlockHash}: no winner ({CommitCount} commits), consensus hash {ConsensusHash}")]
     public static partial void SortitionEmpty(this ILogger logger, ulong burnHeight, BlockHash burnBlockHash, int commitCount, ConsensusHash consensusHash);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "reward cycle {Cycle} starts at {BurnHeight}: anchor {Anchor} known {AnchorKnown}, {Slots} reward slots")]

@@ -16,17 +16,7 @@ public static class BurnchainProbe
         ArgumentNullException.ThrowIfNull(burnchain);
         var host = burnchain.RpcHost.Contains(':', StringComparison.Ordinal) ? "[" + burnchain.RpcHost + "]" : burnchain.RpcHost;
         var where = $"{host}:{burnchain.RpcPort}";
-        var options = new BitcoinRpcOptions
-        {
-            Endpoint = new Uri($"http://{where}/"),
-            User = burnchain.Username,
-            Password = burnchain.Password,
-            CookieFile = burnchain.CookieFile,
-            RequestTimeout = burnchain.Timeout,
-            MaxAttempts = 2,
-            InitialRetryDelay = TimeSpan.FromMilliseconds(200),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(500),
-        };
+        var options = RpcOptions(burnchain, maxAttempts: 2);
         try
         {
             options.Validate();
@@ -61,5 +51,23 @@ public static class BurnchainProbe
         {
             return $"cannot reach bitcoind at {where}: {e.Message}";
         }
+    }
+
+    /// <summary>The RPC client settings for the configured bitcoind.</summary>
+    public static BitcoinRpcOptions RpcOptions(BurnchainSection burnchain, int? maxAttempts = null)
+    {
+        ArgumentNullException.ThrowIfNull(burnchain);
+        var host = burnchain.RpcHost.Contains(':', StringComparison.Ordinal) ? "[" + burnchain.RpcHost + "]" : burnchain.RpcHost;
+        var options = new BitcoinRpcOptions
+        {
+            Endpoint = new Uri($"http://{host}:{burnchain.RpcPort}/"),
+            User = burnchain.Username,
+            Password = burnchain.Password,
+            CookieFile = burnchain.CookieFile,
+            RequestTimeout = burnchain.Timeout,
+        };
+        return maxAttempts is { } n
+            ? options with { MaxAttempts = n, InitialRetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromMilliseconds(500) }
+            : options;
     }
 }

@@ -17,6 +17,9 @@ public sealed record NodeRuntimeParts(INodeBackend Backend, Func<CancellationTok
     public IBnsQueries? Bns { get; init; }
 
     public Func<int>? MempoolSize { get; init; }
+
+    /// <summary>The miner's counters, when the node mines.</summary>
+    public Blockstack.Mining.MinerMetrics? Miner { get; init; }
 }
 
 /// <summary>Builds the runtime from the validated config (the seam the integration step fills).</summary>
@@ -38,11 +41,8 @@ public static class ExitCodes
 /// </summary>
 public static partial class NodeComposition
 {
-    /// <summary>
-    /// The real runtime. Null until <c>NodeRuntime</c> is wired here; <c>start</c> then stops with
-    /// "runtime not wired" before touching the data directory.
-    /// </summary>
-    public static NodeRuntimeFactory? DefaultRuntime => null;
+    /// <summary>The real runtime: <see cref="RuntimeComposition.CreateAsync"/>.</summary>
+    public static NodeRuntimeFactory? DefaultRuntime => RuntimeComposition.CreateAsync;
 
     /// <summary>
     /// Runs the node until <paramref name="cancellationToken"/> (SIGINT/SIGTERM) or the runtime ends.
@@ -114,7 +114,7 @@ public static partial class NodeComposition
             }
 
             parts = await runtime(config, loggers, cancellationToken).ConfigureAwait(false);
-            var metrics = new NodeMetrics { MempoolSize = parts.MempoolSize };
+            var metrics = new NodeMetrics { MempoolSize = parts.MempoolSize, Miner = parts.Miner };
             host = NodeHost.Create(new NodeHostOptions(config.Node.GrpcBind, config.Node.PrometheusBind), parts.Backend, parts.Bns ?? new UnavailableBnsQueries(), loggers, metrics);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var grpcAt = host.GrpcEndpoint.ToString();

@@ -23,7 +23,7 @@ public static class NodeLogging
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(logging.Level)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information)
+            .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
             .Enrich.FromLogContext();
         if (logging.Json)

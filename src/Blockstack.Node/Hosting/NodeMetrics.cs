@@ -20,6 +20,11 @@ public sealed class NodeMetrics
     private readonly Gauge _synced;
     private readonly Counter _grpcRequests;
     private readonly Counter _blocksProcessed;
+    private readonly Gauge _minerCommits;
+    private readonly Gauge _minerRbfs;
+    private readonly Gauge _minerBlocksWon;
+    private readonly Gauge _minerKeyRegistrations;
+    private readonly Gauge _minerSkipped;
 
     public NodeMetrics()
     {
@@ -33,12 +38,20 @@ public sealed class NodeMetrics
         _synced = factory.CreateGauge(Prefix + "synced", "1 once the node follows the burnchain tip, else 0.");
         _grpcRequests = factory.CreateCounter(Prefix + "grpc_requests_total", "gRPC calls answered, by method and status code.", "method", "code");
         _blocksProcessed = factory.CreateCounter(Prefix + "blocks_processed_total", "Stacks blocks that became canonical while this process ran.");
+        _minerCommits = factory.CreateGauge(Prefix + "miner_commits_sent_total", "Block commits the miner sent (not counting replacements).");
+        _minerRbfs = factory.CreateGauge(Prefix + "miner_rbf_sent_total", "Block commits the miner replaced by fee.");
+        _minerBlocksWon = factory.CreateGauge(Prefix + "miner_blocks_won_total", "Sortitions the miner won.");
+        _minerKeyRegistrations = factory.CreateGauge(Prefix + "miner_key_registrations_total", "VRF key registrations the miner sent.");
+        _minerSkipped = factory.CreateGauge(Prefix + "miner_rounds_skipped_total", "Miner rounds that did nothing, with a logged reason.");
     }
 
     public CollectorRegistry Registry { get; }
 
     /// <summary>Reads the mempool size at each scrape (set by the composition; 0 until then).</summary>
     public Func<int>? MempoolSize { get; set; }
+
+    /// <summary>The miner's counters, exported at each scrape when the node mines.</summary>
+    public Blockstack.Mining.MinerMetrics? Miner { get; set; }
 
     /// <summary>Refreshes the gauges from <paramref name="backend"/> before each scrape.</summary>
     public void Track(INodeBackend backend)
@@ -57,6 +70,14 @@ public sealed class NodeMetrics
         _synced.Set(sync.Synced ? 1 : 0);
         _stacksTipHeight.Set(backend.Chain.Tip.Height);
         _mempoolSize.Set(MempoolSize?.Invoke() ?? 0);
+        if (Miner is { } miner)
+        {
+            _minerCommits.Set(miner.CommitsSent);
+            _minerRbfs.Set(miner.RbfsSent);
+            _minerBlocksWon.Set(miner.BlocksWon);
+            _minerKeyRegistrations.Set(miner.KeyRegistrationsSent);
+            _minerSkipped.Set(miner.RoundsSkipped);
+        }
     }
 
     public void GrpcRequest(string method, string code) => _grpcRequests.WithLabels(method, code).Inc();

@@ -1,0 +1,137 @@
+using Blockstack.Bns;
+using Blockstack.Burnchain.Rpc;
+using Blockstack.Burnchain.Watcher;
+using Blockstack.Chain;
+using Blockstack.Mining;
+using Blockstack.Node.Config;
+using Blockstack.Node.Runtime;
+using Blockstack.Stacks;
+using Microsoft.Extensions.Logging;
+
+namespace Blockstack.Node.Hosting;
+
+/// <summary>
+/// The real <see cref="NodeRuntimeFactory"/>: the runtime (watcher → sortition → chain) with the
+/// native <c>bns</c> contract, the persisted BNS index following the chain, and, when
+/// <c>[miner] enabled</c>, the miner run after every processed burn block.
+/// </summary>
+public static partial class RuntimeComposition
+{
+    public static async Task<NodeRuntimeParts> CreateAsync(NodeConfig config, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(loggers);
+        if (!NodeNetwork.TryForName(config.Node.Network, out var network))
+        {
+            throw new ArgumentException($"unknown network '{config.Node.Network}'");
+        }
+
+        if (config.GenesisAccounts.Count > 0)
+        {
+            network = network.WithGenesis([.. config.GenesisAccounts.Select(a => new GenesisBalance(StacksAddress.Parse(a.Address), a.Ustx))]);
+        }
+
+        var rpc = new BitcoinRpcClient(BurnchainProbe.RpcOptions(config.Burnchain), logger: loggers.CreateLogger<BitcoinRpcClient>());
+        NodeRuntime? runtime = null;
+        BnsChainIndex? bns = null;
+        try
+        {
+            runtime = NodeRuntime.Open(new NodeRuntimeOptions
+            {
+                DataDirectory = config.Node.DataDir,
+                Network = network,
+                Rpc = rpc,
+                Watcher = new BurnchainWatcherOptions { PollInterval = config.Burnchain.PollInterval, StableConfirmations = config.Burnchain.StableConfirmations },
+                NativeContracts = [new BnsNativeContract()],
+                LoggerFactory = loggers,
+            });
+            bns = BnsChainIndex.Open(Path.Combine(config.Node.DataDir, network.Name, "bns"), runtime.Coordinator);
+            var index = bns;
+            var node = runtime;
+            runtime.BurnBlockProcessed += (_, _) => index.State = node.IsShuttingDown ? BnsServiceState.ShuttingDown
+                : node.GetSyncStatus().Synced ? BnsServiceState.Synced : BnsServiceState.Syncing;
+
+            Miner? miner = null;
+            if (config.Miner.Enabled)
+            {
+                miner = CreateMiner(config, rpc, runtime, loggers);
+                await miner.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                var m = miner;
+                runtime.AddRoundHandler(new DelegateRoundHandler(async ct => await m.RunRoundAsync(ct).ConfigureAwait(false)));
+            }
+
+            return new NodeRuntimeParts(runtime, runtime.RunAsync, new Lifetime(runtime, bns, rpc))
+            {
+                Bns = bns,
+                MempoolSize = () => node.Mempool.Count,
+                Miner = miner?.Metrics,
+            };
+        }
+        catch
+        {
+            bns?.Dispose();
+            if (runtime is not null)
+            {
+                await runtime.DisposeAsync().ConfigureAwait(false);
+            }
+
+            rpc.Dispose();
+            throw;
+        }
+    }
+
+    private static Miner CreateMiner(NodeConfig config, BitcoinRpcClient rpc, NodeRuntime runtime, ILoggerFactory loggers)
+    {
+        var options = new MinerOptions
+        {
+            BitcoinKey = config.Miner.BtcKey ?? throw new ArgumentException("miner.btc_key is required when the miner is enabled"),
+            AddressType = config.Miner.AddressType == MinerAddressType.P2wpkh ? "p2wpkh" : "p2pkh",
+            WalletName = config.Burnchain.WalletName ?? "blockstack-miner",
+            BurnAmount = (ulong)config.Miner.BurnAmount,
+            BurnFeeCap = (ulong)config.Miner.BurnFeeCap,
+            FeeRate = (ulong)config.Miner.SatoshisPerByte,
+            RbfFeeIncrement = (ulong)config.Miner.RbfFeeIncrement,
+            MaxRbfPercent = (ulong)config.Miner.MaxRbf,
+            StateDirectory = Path.Combine(config.Node.DataDir, runtime.Network, "miner"),
+        };
+        var problems = options.Validate(runtime.NetworkParameters.Burnchain);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("miner: " + string.Join("; ", problems));
+        }
+
+        var log = loggers.CreateLogger<Miner>();
+        return new Miner(
+            options,
+            rpc,
+            runtime.NetworkParameters.Burnchain,
+            runtime.Burnchain,
+            runtime.Sortitions,
+            runtime.Coordinator,
+            runtime.Mempool,
+            (block, _, _) =>
+            {
+                if (runtime.StageBlock(block) is { } rejection)
+                {
+                    LogStagingRefused(log, block.BlockHash.ToString(), rejection.Code, rejection.Message);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            log);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "miner: the node refused its own block {Block}: {Code}: {Reason}")]
+    private static partial void LogStagingRefused(ILogger logger, string block, string code, string reason);
+
+    private sealed class Lifetime(NodeRuntime runtime, BnsChainIndex bns, BitcoinRpcClient rpc) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            bns.State = BnsServiceState.ShuttingDown;
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            bns.Dispose();
+            rpc.Dispose();
+        }
+    }
+}
