@@ -145,16 +145,40 @@ internal sealed class TxSession : IDisposable
     {
         var nonce = NextNonce();
         var fee = _parse.GetValue(_options.Fee);
+        var postConditions = BurnPostConditions(payload);
         if (fee is null)
         {
             // The fee is a fixed-width field: its value does not change the length.
-            var length = (ulong)StxCommands.BuildSigned(Mainnet, payload, Key, nonce, 0).Serialize().Length;
+            var length = (ulong)StxCommands.BuildSigned(Mainnet, payload, Key, nonce, 0, postConditions: postConditions).Serialize().Length;
             fee = length * FeeRate;
         }
 
-        var tx = StxCommands.BuildSigned(Mainnet, payload, Key, nonce, fee.Value);
+        var tx = StxCommands.BuildSigned(Mainnet, payload, Key, nonce, fee.Value, postConditions: postConditions);
         var txid = NodeCommands.Submit(Client, tx.Serialize());
         return (tx, txid);
+    }
+
+    /// <summary>
+    /// The post-condition a wallet adds to a bns call that burns STX: the sender sends exactly the
+    /// <c>stx-to-burn</c> argument (namespace-preorder, name-preorder: the 2nd; name-renewal: the
+    /// 3rd). Post-condition mode is deny, so without it the burn aborts the transaction.
+    /// </summary>
+    internal static IReadOnlyList<PostCondition> BurnPostConditions(TransactionPayload payload)
+    {
+        if (payload is not ContractCallPayload { ContractName: BnsNames.ContractName } call)
+        {
+            return [];
+        }
+
+        var index = call.FunctionName switch
+        {
+            "namespace-preorder" or "name-preorder" => 1,
+            "name-renewal" => 2,
+            _ => -1,
+        };
+        return index >= 0 && index < call.Arguments.Count && call.Arguments[index] is ClarityUInt { Value: var burn } && burn <= ulong.MaxValue
+            ? [new StxPostCondition(PostConditionPrincipal.Origin, FungibleConditionCode.SentEq, (ulong)burn)]
+            : [];
     }
 
     /// <summary>A call to the network's bns contract.</summary>
