@@ -254,17 +254,39 @@ public sealed class ReorgRestartTests(ITestOutputHelper output)
         Assert.Equal((ulong)Enumerable.Range(0, 8).Sum(i => 1_000 + i), (ulong)runtime.Chain.GetAccount(Bob.Address).Unlocked);
     }
 
-    /// <summary>A fresh in-memory runtime, offered every block up front, follows the same bitcoind to the same tips and root.</summary>
+    /// <summary>
+    /// A fresh in-memory runtime follows the same bitcoind to the same tips and root, offered every
+    /// block up front, and again offered every block only after it synced all burn blocks (so every
+    /// reward cycle started with its anchor block unknown and must be re-evaluated when it comes).
+    /// </summary>
     private static async Task AssertLikeFreshAsync(RegtestChain chain, NodeRuntime runtime, IReadOnlyList<StacksBlock> blocks, CancellationToken ct)
     {
+        await AssertLikeFreshAsync(chain, runtime, blocks, late: false, ct);
+        await AssertLikeFreshAsync(chain, runtime, blocks, late: true, ct);
+    }
+
+    private static async Task AssertLikeFreshAsync(RegtestChain chain, NodeRuntime runtime, IReadOnlyList<StacksBlock> blocks, bool late, CancellationToken ct)
+    {
         var fresh = NodeRuntime.Open(RuntimeHost.Options(chain, runtime.NetworkParameters) with { StagingRetentionBurnBlocks = 10_000 });
-        foreach (var b in blocks)
+        if (!late)
         {
-            Assert.Null(fresh.StageBlock(b));
+            foreach (var b in blocks)
+            {
+                Assert.Null(fresh.StageBlock(b));
+            }
         }
 
         await using var host = RuntimeHost.Start(fresh);
         await host.WaitSyncedAsync(chain, ct);
+        if (late)
+        {
+            Assert.True(fresh.Chain.Tip.IsGenesis);
+            foreach (var b in blocks)
+            {
+                Assert.Null(fresh.StageBlock(b));
+            }
+        }
+
         var expected = runtime.Chain.Tip;
         await host.WaitUntilAsync(() => fresh.Chain.Tip.Id == expected.Id, $"the fresh runtime at {expected.Id}");
         Assert.Equal(expected.StateRoot, fresh.Chain.Tip.StateRoot);
