@@ -62,6 +62,34 @@ public sealed class ReorgRestartTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task LateBlocks_StagedOnlyAfterSync_RewardCyclesReEvaluatedLikeTheReference()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
+        var ct = timeout.Token;
+        await using var chain = await RegtestChain.StartAsync(ct);
+        await using var host = RuntimeHost.Start(RuntimeHost.Options(chain, Networks.Funded(Alice)));
+        var runtime = host.Runtime;
+        var miner = new TestMiner(chain, 11);
+        await miner.FundAsync(ct);
+        await host.WaitSyncedAsync(chain, ct);
+        await miner.RegisterKeyAsync(host, ct);
+        var blocks = new List<StacksBlock>();
+        for (var i = 0; i < 12; i++)
+        {
+            blocks.Add(await Tenures.MineAsync(chain, host, miner, StageAt.BeforeSortition, ct));
+        }
+
+        // The reference knew every anchor in time; at least one cycle start had one.
+        var tip = runtime.Sortitions.Tip!;
+        Assert.DoesNotContain('0', tip.PoxId.ToString());
+        var anchored = Enumerable.Range(0, (int)runtime.NetworkParameters.Pox.CycleOf(tip.BurnHeight) + 1)
+            .Count(c => runtime.Sortitions.GetRewardCycle((ulong)c)?.Anchor is not null);
+        Assert.True(anchored > 0, "no reward cycle had an anchor block");
+
+        await AssertLikeFreshAsync(chain, runtime, blocks, late: true, ct);
+    }
+
+    [Fact]
     public async Task Restart_DisposeAndReopenSameDataDirectory_SameTipsAndRootThenContinues()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
