@@ -36,11 +36,21 @@ public static class Program
             Rpc = rpc,
             Watcher = new BurnchainWatcherOptions { PollInterval = TimeSpan.FromMilliseconds(20) },
             StagingRetentionBurnBlocks = 10_000,
+
+            // Paces the watcher like the loop below, so the index is not far ahead and kills land
+            // mid-run (otherwise reconciliation at the next open would do all the work at once).
+            TestHooks = new NodeRuntimeTestHooks { WatcherBeforeCommit = () => Thread.Sleep(4) },
         };
         var runtime = NodeRuntime.Open(options);
         Console.WriteLine($"opened burn {runtime.Sortitions.Tip?.BurnHeight ?? 0} stacks {runtime.Chain.Tip.Height}");
         runtime.StacksBlockAccepted += (_, e) => Console.WriteLine($"stacks {e.Block.Height} {e.Block.Id}");
-        runtime.BurnBlockProcessed += (_, e) => Console.WriteLine($"burn {e.Snapshot.BurnHeight}");
+        runtime.BurnBlockProcessed += (_, e) =>
+        {
+            Console.WriteLine($"burn {e.Snapshot.BurnHeight}");
+
+            // Slows the loop (events run on it) so that kills land mid-run rather than after it.
+            Thread.Sleep(4);
+        };
         using var stop = new CancellationTokenSource();
         var run = runtime.RunAsync(stop.Token);
         var staged = new HashSet<string>(StringComparer.Ordinal);

@@ -62,6 +62,34 @@ public sealed class ReorgRestartTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task LateBlocks_StagedOnlyAfterSync_RewardCyclesReEvaluatedLikeTheReference()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
+        var ct = timeout.Token;
+        await using var chain = await RegtestChain.StartAsync(ct);
+        await using var host = RuntimeHost.Start(RuntimeHost.Options(chain, Networks.Funded(Alice)));
+        var runtime = host.Runtime;
+        var miner = new TestMiner(chain, 11);
+        await miner.FundAsync(ct);
+        await host.WaitSyncedAsync(chain, ct);
+        await miner.RegisterKeyAsync(host, ct);
+        var blocks = new List<StacksBlock>();
+        for (var i = 0; i < 12; i++)
+        {
+            blocks.Add(await Tenures.MineAsync(chain, host, miner, StageAt.BeforeSortition, ct));
+        }
+
+        // The reference knew every anchor in time; at least one cycle start had one.
+        var tip = runtime.Sortitions.Tip!;
+        Assert.DoesNotContain('0', tip.PoxId.ToString());
+        var anchored = Enumerable.Range(0, (int)runtime.NetworkParameters.Pox.CycleOf(tip.BurnHeight) + 1)
+            .Count(c => runtime.Sortitions.GetRewardCycle((ulong)c)?.Anchor is not null);
+        Assert.True(anchored > 0, "no reward cycle had an anchor block");
+
+        await AssertLikeFreshAsync(chain, runtime, blocks, late: true, ct);
+    }
+
+    [Fact]
     public async Task Restart_DisposeAndReopenSameDataDirectory_SameTipsAndRootThenContinues()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
@@ -254,17 +282,39 @@ public sealed class ReorgRestartTests(ITestOutputHelper output)
         Assert.Equal((ulong)Enumerable.Range(0, 8).Sum(i => 1_000 + i), (ulong)runtime.Chain.GetAccount(Bob.Address).Unlocked);
     }
 
-    /// <summary>A fresh in-memory runtime, offered every block up front, follows the same bitcoind to the same tips and root.</summary>
+    /// <summary>
+    /// A fresh in-memory runtime follows the same bitcoind to the same tips and root, offered every
+    /// block up front, and again offered every block only after it synced all burn blocks (so every
+    /// reward cycle started with its anchor block unknown and must be re-evaluated when it comes).
+    /// </summary>
     private static async Task AssertLikeFreshAsync(RegtestChain chain, NodeRuntime runtime, IReadOnlyList<StacksBlock> blocks, CancellationToken ct)
     {
+        await AssertLikeFreshAsync(chain, runtime, blocks, late: false, ct);
+        await AssertLikeFreshAsync(chain, runtime, blocks, late: true, ct);
+    }
+
+    private static async Task AssertLikeFreshAsync(RegtestChain chain, NodeRuntime runtime, IReadOnlyList<StacksBlock> blocks, bool late, CancellationToken ct)
+    {
         var fresh = NodeRuntime.Open(RuntimeHost.Options(chain, runtime.NetworkParameters) with { StagingRetentionBurnBlocks = 10_000 });
-        foreach (var b in blocks)
+        if (!late)
         {
-            Assert.Null(fresh.StageBlock(b));
+            foreach (var b in blocks)
+            {
+                Assert.Null(fresh.StageBlock(b));
+            }
         }
 
         await using var host = RuntimeHost.Start(fresh);
         await host.WaitSyncedAsync(chain, ct);
+        if (late)
+        {
+            Assert.True(fresh.Chain.Tip.IsGenesis);
+            foreach (var b in blocks)
+            {
+                Assert.Null(fresh.StageBlock(b));
+            }
+        }
+
         var expected = runtime.Chain.Tip;
         await host.WaitUntilAsync(() => fresh.Chain.Tip.Id == expected.Id, $"the fresh runtime at {expected.Id}");
         Assert.Equal(expected.StateRoot, fresh.Chain.Tip.StateRoot);

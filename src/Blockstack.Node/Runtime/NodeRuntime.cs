@@ -41,6 +41,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
     private readonly BoundedReasons<StacksTxid> _dropped;
     private readonly BoundedReasons<StacksBlockHash> _stagingRejections = new(1024);
     private readonly List<Action> _notifications = [];
+    private readonly List<BlockRecord> _acceptedSinceCheck = [];
     private readonly CancellationTokenSource _disposeCts = new();
     private int _stagedCount;
     private long _bitcoindHeight = -1;
@@ -523,25 +524,41 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         }
     }
 
-    /// <summary>Sortition for one watcher event, then the Stacks side. Returns true for an applied burn block.</summary>
+    /// <summary>
+    /// Sortition for one watcher event, then the Stacks side. Returns true for an applied burn block.
+    /// Events the sortition store already reflects (after a catch-up from the index) are skipped;
+    /// an event that does not fit the sortition tip makes the store catch up with the index.
+    /// </summary>
     private bool HandleBurnEvent(BurnchainEvent burnchainEvent)
     {
         lock (_gate)
         {
+            var tip = Sortitions.Tip;
             switch (burnchainEvent)
             {
-                case BurnchainEvent.Applied a:
+                case BurnchainEvent.Applied a when Sortitions.GetSnapshotByBurnHash(a.Block.Header.Hash) is not null:
+                    return false;
+                case BurnchainEvent.Applied a when tip is null || tip.BurnHeaderHash == a.Block.Header.ParentHash:
                     var result = Sortitions.Apply(a.Block);
                     AfterSortition(result.Snapshot, result.Commits.Count);
-                    return true;
-                case BurnchainEvent.RolledBack r:
+                    break;
+                case BurnchainEvent.RolledBack r when tip is not null && tip.BurnHeaderHash == r.Block.Hash:
                     Sortitions.RollBackTo(r.Block);
                     NodeRuntimeLog.BurnBlockRolledBack(_logger, r.Block.Height, r.Block.Hash);
                     Coordinator.ReevaluateTip();
+                    break;
+                case BurnchainEvent.RolledBack r when Sortitions.GetSnapshotByBurnHash(r.Block.Hash) is null:
                     return false;
+                case BurnchainEvent.Applied or BurnchainEvent.RolledBack:
+                    CatchUpWithIndex();
+                    Coordinator.ReevaluateTip();
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(burnchainEvent));
             }
+
+            ResolveLateAnchors();
+            return burnchainEvent is BurnchainEvent.Applied;
         }
     }
 
@@ -558,7 +575,83 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
             {
                 RetryWaiting();
             }
+
+            ResolveLateAnchors();
         }
+    }
+
+    /// <summary>
+    /// Under the gate: a reward cycle whose start was evaluated while its anchor block was unknown
+    /// (PoX-id bit 0) is evaluated again once that block is accepted: the sortitions from the
+    /// cycle's first rewarded block on are rolled back and replayed from the burnchain index, and
+    /// the Stacks blocks they elect are applied again from staging. Without this, when a block
+    /// arrives would decide the node's PoX fork (a fresh node and a running one would differ).
+    /// </summary>
+    private void ResolveLateAnchors(bool scanAllCycles = false)
+    {
+        var pox = NetworkParameters.Pox;
+        if (scanAllCycles && Sortitions.Tip is not null)
+        {
+            // At open: an anchor accepted just before a crash, before the re-evaluation committed.
+            _acceptedSinceCheck.Insert(0, Coordinator.Tip with { BurnHeight = pox.FirstBlockHeight });
+        }
+
+        while (_acceptedSinceCheck.Count > 0)
+        {
+            var record = _acceptedSinceCheck[0];
+            _acceptedSinceCheck.RemoveAt(0);
+            if (Sortitions.Tip is not { } tip || record.BurnHeight < pox.FirstBlockHeight)
+            {
+                continue;
+            }
+
+            for (var cycle = pox.CycleOf(record.BurnHeight); cycle <= pox.CycleOf(tip.BurnHeight); cycle++)
+            {
+                if (Sortitions.GetRewardCycle(cycle) is { AnchorKnown: false, Anchor: { } anchor } && Chain.GetBlock(anchor.BlockId) is not null)
+                {
+                    var start = pox.FirstRewardBlockOf(cycle);
+                    NodeRuntimeLog.LateAnchor(_logger, record.Id, cycle, start);
+                    while (Sortitions.Tip is { } s && s.BurnHeight >= start)
+                    {
+                        Sortitions.RollBackTo(new BurnBlockHeader(s.BurnHeight, s.BurnHeaderHash, s.ParentBurnHeaderHash, s.Timestamp));
+                    }
+
+                    CatchUpWithIndex();
+                    Coordinator.ReevaluateTip();
+                    RetryWaiting();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Under the gate: brings the sortition store to the burnchain index's canonical chain (the
+    /// source of truth): sortitions the index does not hold are rolled back, index blocks above the
+    /// sortition tip are applied (with their staged winners). Returns (rolled back, replayed).
+    /// </summary>
+    private (int RolledBack, int Replayed) CatchUpWithIndex()
+    {
+        var rolledBack = 0;
+        while (Sortitions.Tip is { } s && Burnchain.GetCanonicalHeader(s.BurnHeight) is var h && (h is null || h.Value.Hash != s.BurnHeaderHash))
+        {
+            Sortitions.RollBackTo(new BurnBlockHeader(s.BurnHeight, s.BurnHeaderHash, s.ParentBurnHeaderHash, s.Timestamp));
+            rolledBack++;
+        }
+
+        var replayed = 0;
+        if (Burnchain.Tip is { } indexTip)
+        {
+            var next = Sortitions.Tip is { } tip ? tip.BurnHeight + 1 : NetworkParameters.Burnchain.FirstBlockHeight;
+            for (var height = next; height <= indexTip.Height; height++)
+            {
+                var block = Burnchain.GetBlock(height) ?? throw new InvalidDataException($"the burnchain index has no block at {height} below its tip {indexTip}");
+                var result = Sortitions.Apply(block);
+                AfterSortition(result.Snapshot, result.Commits.Count);
+                replayed++;
+            }
+        }
+
+        return (rolledBack, replayed);
     }
 
     // Under the gate: the Stacks side of a new sortition, logs, staging upkeep, events.
@@ -602,6 +695,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         if (outcome.Block is { } record)
         {
             NodeRuntimeLog.StacksBlockAccepted(_logger, record.Height, record.Id, staged.Block.Transactions.Count, record.BurnHeight);
+            _acceptedSinceCheck.Add(record);
             var args = new StacksBlockAcceptedEventArgs(record, staged.Block.Transactions.Count, outcome.BecameTip);
             _notifications.Add(() => StacksBlockAccepted?.Invoke(this, args));
             return true;
@@ -693,31 +787,12 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         lock (_gate)
         {
             // 1. Sortitions the index does not hold on its canonical chain (the index rolled back,
-            //    the sortition store had not yet) go first.
-            var rolledBack = 0;
-            while (Sortitions.Tip is { } s && Burnchain.GetCanonicalHeader(s.BurnHeight) is var h && (h is null || h.Value.Hash != s.BurnHeaderHash))
-            {
-                Sortitions.RollBackTo(new BurnBlockHeader(s.BurnHeight, s.BurnHeaderHash, s.ParentBurnHeaderHash, s.Timestamp));
-                rolledBack++;
-            }
-
+            //    the sortition store had not yet) go; 2. burn blocks the index committed that the
+            //    sortition store never handled are replayed.
+            var (rolledBack, replayed) = CatchUpWithIndex();
             if (rolledBack > 0)
             {
                 NodeRuntimeLog.ReconcileRolledBack(_logger, rolledBack);
-            }
-
-            // 2. Burn blocks the index committed that the sortition store never handled.
-            var replayed = 0;
-            if (Burnchain.Tip is { } indexTip)
-            {
-                var next = Sortitions.Tip is { } tip ? tip.BurnHeight + 1 : NetworkParameters.Burnchain.FirstBlockHeight;
-                for (var height = next; height <= indexTip.Height; height++)
-                {
-                    var block = Burnchain.GetBlock(height) ?? throw new InvalidDataException($"the burnchain index has no block at {height} below its tip {indexTip}");
-                    var result = Sortitions.Apply(block);
-                    AfterSortition(result.Snapshot, result.Commits.Count);
-                    replayed++;
-                }
             }
 
             if (replayed > 0)
@@ -728,6 +803,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
             // 3. The chain tip against the canonical sortitions, then staged blocks that already won.
             Coordinator.ReevaluateTip();
             RetryWaiting();
+            ResolveLateAnchors(scanAllCycles: true);
             _stagedCount = Staging.All().Count;
             _notifications.Clear();
             var chainTip = Coordinator.Tip;

@@ -52,6 +52,9 @@ internal static partial class NodeRuntimeLog
     [LoggerMessage(EventId = 6014, Level = LogLevel.Information, Message = "node runtime stopped at burn {BurnHeight}, stacks tip {StacksHeight}")]
     public static partial void Stopped(ILogger logger, ulong burnHeight, ulong stacksHeight);
 
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Warning, Message = "anchor block {StacksBlockId} of reward cycle {Cycle} arrived after the cycle started: re-evaluating sortitions from burn {BurnHeight}")]
+    public static partial void LateAnchor(ILogger logger, StacksBlockId stacksBlockId, ulong cycle, ulong burnHeight);
+
     [LoggerMessage(EventId = 6015, Level = LogLevel.Debug, Message = "transaction {Txid} dropped from the mempool: {Reason}")]
     public static partial void TransactionDropped(ILogger logger, StacksTxid txid, string reason);
 }
