@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Frozen;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Blockstack.Bitcoin;
 using Blockstack.Bitcoin.Serialization;
 using Blockstack.Chain;
@@ -41,7 +39,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     private readonly bool _ownsStore;
     private readonly ChainCoordinator _chain;
     private readonly object _writeGate = new();
-    private readonly List<Channel<NameEventInfo>> _watchers = [];
+    private readonly NameEventHub _watchers = new();
     private const int MaxCachedNames = 1 << 20;
     private const int MaxCachedZonefiles = 4096;
 
@@ -94,13 +92,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
             _serviceState = value;
             if (value == BnsServiceState.ShuttingDown)
             {
-                lock (_watchers)
-                {
-                    foreach (var w in _watchers)
-                    {
-                        w.Writer.TryComplete();
-                    }
-                }
+                _watchers.CompleteAll();
             }
         }
     }
@@ -332,17 +324,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
             return;
         }
 
-        lock (_watchers)
-        {
-            foreach (var w in _watchers)
-            {
-                foreach (var e in events)
-                {
-                    // Bounded, drop-oldest: a slow watcher loses events rather than stalling the writer.
-                    w.Writer.TryWrite(e);
-                }
-            }
-        }
+        _watchers.Publish(events);
     }
 
     private IndexTip ReadTip() =>
@@ -602,32 +584,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
         return new BnsNameProof(tip.Id, tip.Height, owner.Root, new(ownerKey, owner.Value, owner.Proof.ToBytes()), new(propsKey, props.Value, props.Proof.ToBytes()));
     }
 
-    public async IAsyncEnumerable<NameEventInfo> WatchNames(Buff? ns, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<NameEventInfo>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        lock (_watchers)
-        {
-            _watchers.Add(channel);
-        }
-
-        try
-        {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (ns is null || e.Name.Namespace == ns.Value)
-                {
-                    yield return e;
-                }
-            }
-        }
-        finally
-        {
-            lock (_watchers)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<NameEventInfo> WatchNames(Buff? ns, CancellationToken cancellationToken) => _watchers.Watch(ns, cancellationToken);
 
     public void Dispose()
     {

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Blockstack.Stacks;
 using Blockstack.Storage;
 
@@ -56,7 +54,7 @@ public sealed class BnsIndex : IBnsQueries, IDisposable
     private readonly Dictionary<Principal, SortedSet<NameId>> _byOwner = [];
     private readonly Dictionary<NameId, List<NameHistoryEntry>> _history = [];
     private readonly Dictionary<Buff, SortedSet<NameId>> _hashes = [];
-    private readonly List<Channel<NameEventInfo>> _watchers = [];
+    private readonly NameEventHub _watchers = new();
     private ulong _tip;
     private BnsServiceState _serviceState = BnsServiceState.Syncing;
 
@@ -74,13 +72,7 @@ public sealed class BnsIndex : IBnsQueries, IDisposable
             _serviceState = value;
             if (value == BnsServiceState.ShuttingDown)
             {
-                lock (_watchers)
-                {
-                    foreach (var w in _watchers)
-                    {
-                        w.Writer.TryComplete();
-                    }
-                }
+                _watchers.CompleteAll();
             }
         }
     }
@@ -157,17 +149,7 @@ public sealed class BnsIndex : IBnsQueries, IDisposable
             _lock.ExitWriteLock();
         }
 
-        lock (_watchers)
-        {
-            foreach (var w in _watchers)
-            {
-                foreach (var e in events)
-                {
-                    // Bounded, drop-oldest: a slow watcher loses events rather than stalling the writer.
-                    w.Writer.TryWrite(e);
-                }
-            }
-        }
+        _watchers.Publish(events);
     }
 
     public BnsQueryResult<NameInfo> GetName(NameId id)
@@ -442,32 +424,7 @@ public sealed class BnsIndex : IBnsQueries, IDisposable
         return (hash, names);
     }
 
-    public async IAsyncEnumerable<NameEventInfo> WatchNames(Buff? ns, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<NameEventInfo>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        lock (_watchers)
-        {
-            _watchers.Add(channel);
-        }
-
-        try
-        {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (ns is null || e.Name.Namespace == ns.Value)
-                {
-                    yield return e;
-                }
-            }
-        }
-        finally
-        {
-            lock (_watchers)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<NameEventInfo> WatchNames(Buff? ns, CancellationToken cancellationToken) => _watchers.Watch(ns, cancellationToken);
 
     public void Dispose() => _lock.Dispose();
 
