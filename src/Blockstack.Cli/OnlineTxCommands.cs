@@ -141,21 +141,34 @@ internal sealed class TxSession : IDisposable
     }
 
     /// <summary>Builds, signs and submits a transaction; returns it and the txid the node reported.</summary>
-    public (StacksTransaction Tx, string Txid) Submit(TransactionPayload payload)
+    public (StacksTransaction Tx, string Txid) Submit(TransactionPayload payload, IReadOnlyList<PostCondition>? postConditions = null)
     {
         var nonce = NextNonce();
         var fee = _parse.GetValue(_options.Fee);
         if (fee is null)
         {
             // The fee is a fixed-width field: its value does not change the length.
-            var length = (ulong)StxCommands.BuildSigned(Mainnet, payload, Key, nonce, 0).Serialize().Length;
+            var length = (ulong)StxCommands.BuildSigned(Mainnet, payload, Key, nonce, 0, postConditions: postConditions).Serialize().Length;
             fee = length * FeeRate;
         }
 
-        var tx = StxCommands.BuildSigned(Mainnet, payload, Key, nonce, fee.Value);
+        var tx = StxCommands.BuildSigned(Mainnet, payload, Key, nonce, fee.Value, postConditions: postConditions);
         var txid = NodeCommands.Submit(Client, tx.Serialize());
         return (tx, txid);
     }
+
+    /// <summary>
+    /// The post-condition of a call that burns <paramref name="amount"/> µSTX of the sender's (the
+    /// preorders): "the sender sends exactly this much". Post-condition mode is deny, and a burn
+    /// counts as STX sent (as in Stacks), so without it the call aborts by post-condition.
+    /// </summary>
+    public IReadOnlyList<PostCondition> Burns(UInt128 amount) =>
+    [
+        new StxPostCondition(
+            new PostConditionPrincipal(new StandardPrincipal(Sender)),
+            FungibleConditionCode.SentEq,
+            amount <= ulong.MaxValue ? (ulong)amount : throw new CliException($"the price {amount} µSTX does not fit a post-condition (at most {ulong.MaxValue})")),
+    ];
 
     /// <summary>A call to the network's bns contract.</summary>
     public ContractCallPayload BnsCall(string function, params ClarityValue[] args) =>

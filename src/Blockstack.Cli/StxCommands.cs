@@ -140,10 +140,12 @@ public static class StxCommands
     }
 
     /// <summary>
-    /// A signed single-sig transaction (anchor mode any, post-condition mode deny, no post-conditions).
-    /// With a sponsor key it is sponsored: the sponsor pays <paramref name="fee"/> and signs after the origin.
+    /// A signed single-sig transaction (anchor mode any, post-condition mode deny, with
+    /// <paramref name="postConditions"/> or none: in deny mode every STX the sender transfers or burns
+    /// must be covered by one). With a sponsor key it is sponsored: the sponsor pays
+    /// <paramref name="fee"/> and signs after the origin.
     /// </summary>
-    internal static StacksTransaction BuildSigned(bool mainnet, TransactionPayload payload, StacksPrivateKey key, ulong nonce, ulong fee, StacksPrivateKey? sponsorKey = null, ulong sponsorNonce = 0)
+    internal static StacksTransaction BuildSigned(bool mainnet, TransactionPayload payload, StacksPrivateKey key, ulong nonce, ulong fee, StacksPrivateKey? sponsorKey = null, ulong sponsorNonce = 0, IReadOnlyList<PostCondition>? postConditions = null)
     {
         var signer = new StacksSigner(Curve);
         var origin = signer.SingleSigCondition(key, nonce, sponsorKey is null ? fee : 0);
@@ -154,7 +156,7 @@ public static class StxCommands
             new TransactionAuth(origin, sponsor),
             AnchorMode.Any,
             PostConditionMode.Deny,
-            [],
+            postConditions ?? [],
             payload);
         tx = signer.SignOrigin(tx, key);
         return sponsorKey is null ? tx : signer.SignSponsor(tx, sponsorKey);
