@@ -143,6 +143,27 @@ public sealed class DaemonEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task StartRegtest_SecondNodeOnTheSameDataDir_ExitsNonZeroWithClearMessageAndTheFirstKeepsGoing()
+    {
+        using var first = DaemonProcess.Start(DataDir, DaemonPorts.Pick());
+        var before = await first.WaitForTip(1, StartBound);
+
+        // Other ports, so only the data directory is shared.
+        using var second = DaemonProcess.Start(DataDir, DaemonPorts.Pick());
+        var code = await second.WaitForExit(StartBound);
+
+        Assert.True(code == 1, second.Tail());
+        Assert.Contains(second.Lines, l => l.StartsWith("stderr: error: the store at ", StringComparison.Ordinal) && l.Contains("is in use by another process", StringComparison.Ordinal));
+        var later = await first.WaitForTip(before.StacksTipHeight + 2, StartBound);
+        var block = await first.Node.GetBlockAsync(new GetBlockRequest { Height = before.StacksTipHeight });
+        Assert.Equal(before.StacksTipIndexBlockHash, block.IndexBlockHash);
+        Assert.True(later.Synced);
+
+        first.Terminate();
+        Assert.Equal(0, await first.WaitForExit(ExitBound));
+    }
+
     private static int IndexOf(IReadOnlyList<string> lines, string text)
     {
         for (var i = 0; i < lines.Count; i++)
