@@ -55,6 +55,12 @@ public sealed class DaemonEndToEndTests : IDisposable
             // 1. Serving, synced, with a Stacks tip mined.
             var started = await daemon.WaitForTip(1, StartBound);
             Assert.Equal("regtest", started.Network);
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+            {
+                var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{ports.Metrics}/metrics"));
+                Assert.Contains("blockstack_node_synced 1", metrics, StringComparison.Ordinal);
+                Assert.Contains("blockstack_node_stacks_tip_height ", metrics, StringComparison.Ordinal);
+            }
 
             // 2. An STX transfer built by @stacks/transactions.
             var before = await daemon.Node.GetAccountAsync(new GetAccountRequest { Principal = sender.Address });
