@@ -137,7 +137,7 @@ public static class BnsCommands
 
                     var price = ParsePrice(session.Client.Call(o => session.Client.Bns.GetNamePrice(new GetNamePriceRequest { Name = fqn.Fqn }, o)), "name");
                     var hash = BnsNames.NamePreorderHash(fqn, saltBytes);
-                    var (_, preorderTxid) = session.Submit(session.BnsCall("name-preorder", Buffer(hash), UInt(price)));
+                    var (_, preorderTxid) = session.Submit(session.BnsCall("name-preorder", Buffer(hash), UInt(price)), session.Burns(price));
                     io.Err.WriteLine($"step 1/3: name-preorder of {fqn.Fqn} submitted: txid {preorderTxid}, burning {price} µSTX, salt {Convert.ToHexStringLower(saltBytes)}");
                     result["preorder_txid"] = preorderTxid;
                     result["price_ustx"] = price.ToString(CultureInfo.InvariantCulture);
@@ -209,9 +209,13 @@ public static class BnsCommands
     }
 
     /// <summary>Submits one call; waits when asked (or when <paramref name="mustWait"/>); prints the txid.</summary>
-    private static string SubmitOne(CliIo io, NodeOptions node, ParseResult parse, TxSession session, string function, JsonObject result, bool mustWait, params ClarityValue[] args)
+    private static string SubmitOne(CliIo io, NodeOptions node, ParseResult parse, TxSession session, string function, JsonObject result, bool mustWait, params ClarityValue[] args) =>
+        SubmitOne(io, node, parse, session, function, result, mustWait, null, args);
+
+    /// <summary>Submits one call with <paramref name="postConditions"/>; waits when asked (or when <paramref name="mustWait"/>); prints the txid.</summary>
+    private static string SubmitOne(CliIo io, NodeOptions node, ParseResult parse, TxSession session, string function, JsonObject result, bool mustWait, IReadOnlyList<PostCondition>? postConditions, params ClarityValue[] args)
     {
-        var (_, txid) = session.Submit(session.BnsCall(function, args));
+        var (_, txid) = session.Submit(session.BnsCall(function, args), postConditions);
         io.Err.WriteLine($"{function} submitted: txid {txid}");
         result["txid"] = txid;
         if (!parse.GetValue(node.Json))
@@ -338,7 +342,7 @@ public static class BnsCommands
                 ["price_ustx"] = price.ToString(CultureInfo.InvariantCulture),
             };
             io.Err.WriteLine($"preordering namespace {space}: burning {price} µSTX, salt {Convert.ToHexStringLower(saltBytes)} (reveal with the same key and salt)");
-            SubmitOne(io, node, parse, session, "namespace-preorder", result, mustWait: false, Buffer(BnsNames.NamespacePreorderHash(space, saltBytes)), UInt(price));
+            SubmitOne(io, node, parse, session, "namespace-preorder", result, mustWait: false, session.Burns(price), Buffer(BnsNames.NamespacePreorderHash(space, saltBytes)), UInt(price));
             if (parse.GetValue(node.Json))
             {
                 io.Print(result, json: true);

@@ -141,11 +141,10 @@ internal sealed class TxSession : IDisposable
     }
 
     /// <summary>Builds, signs and submits a transaction; returns it and the txid the node reported.</summary>
-    public (StacksTransaction Tx, string Txid) Submit(TransactionPayload payload)
+    public (StacksTransaction Tx, string Txid) Submit(TransactionPayload payload, IReadOnlyList<PostCondition>? postConditions = null)
     {
         var nonce = NextNonce();
         var fee = _parse.GetValue(_options.Fee);
-        var postConditions = BurnPostConditions(payload);
         if (fee is null)
         {
             // The fee is a fixed-width field: its value does not change the length.
@@ -159,27 +158,17 @@ internal sealed class TxSession : IDisposable
     }
 
     /// <summary>
-    /// The post-condition a wallet adds to a bns call that burns STX: the sender sends exactly the
-    /// <c>stx-to-burn</c> argument (namespace-preorder, name-preorder: the 2nd; name-renewal: the
-    /// 3rd). Post-condition mode is deny, so without it the burn aborts the transaction.
+    /// The post-condition of a call that burns <paramref name="amount"/> µSTX of the sender's (the
+    /// preorders): "the sender sends exactly this much". Post-condition mode is deny, and a burn
+    /// counts as STX sent (as in Stacks), so without it the call aborts by post-condition.
     /// </summary>
-    internal static IReadOnlyList<PostCondition> BurnPostConditions(TransactionPayload payload)
-    {
-        if (payload is not ContractCallPayload { ContractName: BnsNames.ContractName } call)
-        {
-            return [];
-        }
-
-        var index = call.FunctionName switch
-        {
-            "namespace-preorder" or "name-preorder" => 1,
-            "name-renewal" => 2,
-            _ => -1,
-        };
-        return index >= 0 && index < call.Arguments.Count && call.Arguments[index] is ClarityUInt { Value: var burn } && burn <= ulong.MaxValue
-            ? [new StxPostCondition(PostConditionPrincipal.Origin, FungibleConditionCode.SentEq, (ulong)burn)]
-            : [];
-    }
+    public IReadOnlyList<PostCondition> Burns(UInt128 amount) =>
+    [
+        new StxPostCondition(
+            new PostConditionPrincipal(new StandardPrincipal(Sender)),
+            FungibleConditionCode.SentEq,
+            amount <= ulong.MaxValue ? (ulong)amount : throw new CliException($"the price {amount} µSTX does not fit a post-condition (at most {ulong.MaxValue})")),
+    ];
 
     /// <summary>A call to the network's bns contract.</summary>
     public ContractCallPayload BnsCall(string function, params ClarityValue[] args) =>

@@ -141,8 +141,9 @@ public static class StxCommands
 
     /// <summary>
     /// A signed single-sig transaction (anchor mode any, post-condition mode deny, with
-    /// <paramref name="postConditions"/> or none). With a sponsor key it is sponsored: the sponsor
-    /// pays <paramref name="fee"/> and signs after the origin.
+    /// <paramref name="postConditions"/> or none: in deny mode every STX the sender transfers or burns
+    /// must be covered by one). With a sponsor key it is sponsored: the sponsor pays
+    /// <paramref name="fee"/> and signs after the origin.
     /// </summary>
     internal static StacksTransaction BuildSigned(bool mainnet, TransactionPayload payload, StacksPrivateKey key, ulong nonce, ulong fee, StacksPrivateKey? sponsorKey = null, ulong sponsorNonce = 0, IReadOnlyList<PostCondition>? postConditions = null)
     {

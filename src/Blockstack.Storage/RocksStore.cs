@@ -52,7 +52,8 @@ public sealed class RocksStore<TColumn> : IKeyValueStore<TColumn>
 
     /// <summary>
     /// Opens the store at <paramref name="path"/>, creating it (and its column families) if absent.
-    /// Throws <see cref="StoreSchemaMismatchException"/> when the store was written by another schema.
+    /// Throws <see cref="StoreSchemaMismatchException"/> when the store was written by another schema,
+    /// <see cref="StoreLockedException"/> when another process (or this one) has it open.
     /// </summary>
     internal static RocksStore<TColumn> Open(string path, StoreSchema schema, RocksStoreOptions? options)
     {
@@ -74,7 +75,16 @@ public sealed class RocksStore<TColumn> : IKeyValueStore<TColumn>
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .SetKeepLogFileNum(5);
-        var db = RocksDb.Open(dbOptions, path, families);
+        RocksDb db;
+        try
+        {
+            db = RocksDb.Open(dbOptions, path, families);
+        }
+        catch (RocksDbException e) when (e.Message.Contains(Path.DirectorySeparatorChar + "LOCK", StringComparison.Ordinal))
+        {
+            throw StoreLockedException.For(path, e);
+        }
+
         try
         {
             CheckSchema(db, path, schema);

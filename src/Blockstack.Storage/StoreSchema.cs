@@ -32,6 +32,31 @@ public sealed class StoreSchemaMismatchException : Exception
         "use another data directory or remove this one to start afresh");
 }
 
+/// <summary>
+/// The store is open in another process (RocksDB's <c>LOCK</c> file is held): typically a second
+/// node started on the same data directory. Nothing was read or written.
+/// </summary>
+public sealed class StoreLockedException : Exception
+{
+    public StoreLockedException(string message)
+        : base(message)
+    {
+    }
+
+    public StoreLockedException()
+    {
+    }
+
+    public StoreLockedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal static StoreLockedException For(string path, Exception inner) => new(
+        $"the store at {path} is in use by another process (is another node running on this data directory?): {inner.Message}",
+        inner);
+}
+
 /// <summary>Key ranges shared by both stores.</summary>
 internal static class KeyRange
 {

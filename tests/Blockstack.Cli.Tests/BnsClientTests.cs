@@ -63,6 +63,9 @@ public sealed class BnsClientTests : IAsyncLifetime
 
     private static byte[] Ascii(string s) => Encoding.ASCII.GetBytes(s);
 
+    private static StxPostCondition BurnsExactly(TestKey key, ulong ustx) =>
+        new(new PostConditionPrincipal(key.Principal), FungibleConditionCode.SentEq, ustx);
+
     private Task<CliResult> CreateNamespaceWithCli(string ns, TestKey key) => Task.Run(async () =>
     {
         var preorder = await _node.RunAsync("bns", "namespace", "preorder", ns, "--key", key.Hex, "--salt", "0a0b0c", "--wait", "--poll-interval", Poll);
@@ -84,7 +87,11 @@ public sealed class BnsClientTests : IAsyncLifetime
         Assert.Equal(Hashes.Hash160([.. Ascii("app"), 0x0a, 0x0b, 0x0c]), Buff(preorder.Arguments[0]));
         Assert.Equal((UInt128)64_000_000_000, UInt(preorder.Arguments[1])); // 3 characters: 64,000 STX
         Assert.Equal(0ul, Fake.Submitted[0].Tx.Auth.Origin.Nonce);
-        AssertBurnPostCondition(Fake.Submitted[0].Tx, 64_000_000_000);
+        // Deny mode: the burn must be covered, or the node aborts the call by post-condition.
+        Assert.Equal(PostConditionMode.Deny, Fake.Submitted[0].Tx.PostConditionMode);
+        Assert.Equal(BurnsExactly(TestKey.Alice, 64_000_000_000), Assert.Single(Fake.Submitted[0].Tx.PostConditions));
+        Assert.Empty(Fake.Submitted[1].Tx.PostConditions);
+        Assert.Empty(Fake.Submitted[2].Tx.PostConditions);
 
         var reveal = Call(Fake.Submitted[1], "namespace-reveal", TestKey.Alice);
         Assert.Equal(24, reveal.Arguments.Count);
@@ -95,7 +102,6 @@ public sealed class BnsClientTests : IAsyncLifetime
             reveal.Arguments.Skip(2).Take(21).Select(UInt));
         Assert.Equal(TestKey.Alice.Principal, Assert.IsType<ClarityPrincipal>(reveal.Arguments[23]).Value);
         Assert.Equal(1ul, Fake.Submitted[1].Tx.Auth.Origin.Nonce);
-        Assert.Empty(Fake.Submitted[1].Tx.PostConditions);
 
         var readyCall = Call(Fake.Submitted[2], "namespace-ready", TestKey.Alice);
         Assert.Equal(Ascii("app"), Buff(Assert.Single(readyCall.Arguments)));
@@ -113,7 +119,8 @@ public sealed class BnsClientTests : IAsyncLifetime
         var namePreorder = Call(Fake.Submitted[3], "name-preorder", TestKey.Bob);
         Assert.Equal(Hashes.Hash160([.. Ascii("alice.app"), .. salt]), Buff(namePreorder.Arguments[0]));
         Assert.Equal((UInt128)160_000, UInt(namePreorder.Arguments[1])); // spec/bns.md §3 worked value
-        AssertBurnPostCondition(Fake.Submitted[3].Tx, 160_000);
+        Assert.Equal(BurnsExactly(TestKey.Bob, 160_000), Assert.Single(Fake.Submitted[3].Tx.PostConditions));
+        Assert.Empty(Fake.Submitted[4].Tx.PostConditions);
         var nameRegister = Call(Fake.Submitted[4], "name-register", TestKey.Bob);
         Assert.Equal(Ascii("app"), Buff(nameRegister.Arguments[0]));
         Assert.Equal(Ascii("alice"), Buff(nameRegister.Arguments[1]));
@@ -289,18 +296,5 @@ public sealed class BnsClientTests : IAsyncLifetime
         var result = await _node.RunAsync("bns", "namespace", "preorder", "UP", "--key", TestKey.Alice.Hex);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("a-z, 0-9", Assert.Single(result.StderrLines), StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// A call that burns STX carries the wallet's post-condition "origin sends exactly the burn"
-    /// in deny mode; without it the chain aborts the call (abort_by_post_condition).
-    /// </summary>
-    private static void AssertBurnPostCondition(StacksTransaction tx, ulong burn)
-    {
-        Assert.Equal(PostConditionMode.Deny, tx.PostConditionMode);
-        var pc = Assert.IsType<StxPostCondition>(Assert.Single(tx.PostConditions));
-        Assert.Equal(PostConditionPrincipal.Origin, pc.Principal);
-        Assert.Equal(FungibleConditionCode.SentEq, pc.Code);
-        Assert.Equal(burn, pc.Amount);
     }
 }

@@ -39,6 +39,22 @@ public sealed class RocksStoreTests : IDisposable
     }
 
     [Fact]
+    public void Open_AlreadyOpen_FailsWithStoreLockedAndTheFirstKeepsWorking()
+    {
+        var schema = new StoreSchema("test", 1);
+        using var first = RocksStore.Open<TestColumn>(_path, schema);
+
+        var e = Assert.Throws<StoreLockedException>(() => RocksStore.Open<TestColumn>(_path, schema));
+
+        Assert.Contains(_path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("in use by another process", e.Message, StringComparison.Ordinal);
+        using var batch = first.CreateBatch();
+        batch.Put(TestColumn.Beta, [1], [7]);
+        batch.Commit();
+        Assert.Equal([7], first.Get(TestColumn.Beta, [1]));
+    }
+
+    [Fact]
     public void Open_OtherSchemaName_Fails()
     {
         RocksStore.Open<TestColumn>(_path, new StoreSchema("regtest-chain", 1)).Dispose();
