@@ -40,14 +40,14 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task StartRegtest_NoRuntimeWired_Exit1AndNothingWritten()
+    public async Task StartRegtest_BadGrpcBindFlag_Exit2AndNothingWritten()
     {
         var data = Path.Combine(_dir, "data");
 
-        var (code, _, err) = await RunToEnd("start", "--regtest", "--datadir", data);
+        var (code, _, err) = await RunToEnd("start", "--regtest", "--datadir", data, "--grpc-bind", "not-an-endpoint");
 
-        Assert.Equal(ExitCodes.Failure, code);
-        Assert.Contains("runtime not wired", err, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.ConfigError, code);
+        Assert.Contains("grpc_bind", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data));
     }
 
