@@ -174,11 +174,11 @@ internal static class DaemonBench
             while (height < target)
             {
                 var round = Stopwatch.StartNew();
-                while (round.Elapsed < TimeSpan.FromSeconds(10) && miner.IsRunning)
+                while (round.Elapsed < TimeSpan.FromSeconds(3) && miner.IsRunning)
                 {
                     info = await TryGetInfoAsync(client).ConfigureAwait(false);
-                    var mempool = await rpc.TryCallAsync("getmempoolinfo").ConfigureAwait(false);
-                    if (info is not null && info.BurnHeight >= (ulong)height && mempool is { } m && m.GetProperty("size").GetInt32() > 0)
+                    var mempool = await rpc.TryCallAsync("getrawmempool").ConfigureAwait(false);
+                    if (info is not null && info.BurnHeight >= (ulong)height && mempool is { } m && m.GetArrayLength() > 0)
                     {
                         break;
                     }
@@ -251,10 +251,12 @@ internal static class DaemonBench
             return 1;
         }
 
-        var measured = total - firstSeen!.Value;
-        var rate = measured > TimeSpan.Zero ? (info.BurnHeight - firstHeight) / measured.TotalSeconds : double.NaN;
-        Console.WriteLine($"follower: burn height {info.BurnHeight} in {total.TotalSeconds:F2} s from spawn = {info.BurnHeight / total.TotalSeconds:F1} burn blocks/s; "
-            + $"{info.BurnHeight - firstHeight} blocks after gRPC came up in {measured.TotalSeconds:F2} s = {rate:F1} burn blocks/s; "
+        // The node logs one Information line per processed burn block: their arrival times give the rate.
+        var burnLines = follower.Marks("NodeRuntime: burn block ");
+        var span = burnLines.Count > 1 ? burnLines[^1] - burnLines[0] : TimeSpan.Zero;
+        var rate = span > TimeSpan.Zero ? (burnLines.Count - 1) / span.TotalSeconds : double.NaN;
+        Console.WriteLine($"follower: burn height {info.BurnHeight} reached by {total.TotalSeconds:F2} s from spawn (gRPC first answered at {firstSeen!.Value.TotalSeconds:F2} s, burn {firstHeight}); "
+            + $"{burnLines.Count} burn-block log lines from {(burnLines.Count > 0 ? burnLines[0].TotalSeconds : 0):F2} s to {(burnLines.Count > 0 ? burnLines[^1].TotalSeconds : 0):F2} s = {rate:F1} burn blocks/s; "
             + $"Stacks height {info.StacksTipHeight} of the miner's {stacksHeight}; synced {info.Synced}; CPU {follower.CpuSeconds():F1} s; {follower.Rss()}; load {LoadAverage()}");
         await follower.StopAsync().ConfigureAwait(false);
         await bitcoind.StopAsync().ConfigureAwait(false);
@@ -352,6 +354,8 @@ internal static class DaemonBench
     {
         private readonly Process _process;
         private readonly Queue<string> _tail = new();
+        private readonly List<(TimeSpan At, string Line)> _lines = [];
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
 
         private NodeProcess(Process process) => _process = process;
 
@@ -408,6 +412,15 @@ internal static class DaemonBench
             }
         }
 
+        /// <summary>Arrival times (since spawn) of the output lines containing <paramref name="text"/>.</summary>
+        public List<TimeSpan> Marks(string text)
+        {
+            lock (_tail)
+            {
+                return _lines.Where(l => l.Line.Contains(text, StringComparison.Ordinal)).Select(l => l.At).ToList();
+            }
+        }
+
         public string Tail()
         {
             lock (_tail)
@@ -461,6 +474,7 @@ internal static class DaemonBench
 
             lock (_tail)
             {
+                _lines.Add((_clock.Elapsed, line));
                 _tail.Enqueue(line);
                 while (_tail.Count > 40)
                 {
