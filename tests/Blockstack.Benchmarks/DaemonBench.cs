@@ -5,8 +5,10 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Blockstack.Chain;
 using Blockstack.Node.Config;
 using Blockstack.Node.Hosting;
+using Blockstack.Node.Runtime;
 using Blockstack.Protos.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -259,8 +261,70 @@ internal static class DaemonBench
             + $"{burnLines.Count} burn-block log lines from {(burnLines.Count > 0 ? burnLines[0].TotalSeconds : 0):F2} s to {(burnLines.Count > 0 ? burnLines[^1].TotalSeconds : 0):F2} s = {rate:F1} burn blocks/s; "
             + $"Stacks height {info.StacksTipHeight} of the miner's {stacksHeight}; synced {info.Synced}; CPU {follower.CpuSeconds():F1} s; {follower.Rss()}; load {LoadAverage()}");
         await follower.StopAsync().ConfigureAwait(false);
+
+        // Stacks replay: until peers exist (issue #10) a follower only gets Stacks blocks from
+        // its staging store, where blocks received from peers will land. A fresh node whose
+        // staging store is seeded with every block of the mining node's chain replays them as
+        // their sortitions elect them: the same code path a peer-fed node will take.
+        var replayDir = Path.Combine(dir.Path, "replay");
+        var seeded = SeedStaging(minerDir, replayDir);
+        var replayPort = FreePort();
+        var replayConfig = WriteConfig(dir.Path, "replay.toml", replayDir, replayPort, rpcPort, null);
+        Console.WriteLine($"replay: {seeded} blocks of the mining node staged in a fresh data directory; load {LoadAverage()}");
+        sw.Restart();
+        await using var replay = NodeProcess.Start(["start", "--config", replayConfig], []);
+        using var replayChannel = Channel(replayPort);
+        var replayClient = new NodeService.NodeServiceClient(replayChannel);
+        info = null;
+        while (sw.Elapsed < TimeSpan.FromMinutes(10) && replay.IsRunning)
+        {
+            info = await TryGetInfoAsync(replayClient).ConfigureAwait(false);
+            if (info is not null && info.BurnHeight >= (ulong)target && info.StacksTipHeight >= stacksHeight)
+            {
+                break;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        total = sw.Elapsed;
+        var burn = replay.Marks("NodeRuntime: burn block ");
+        var stacks = replay.Marks("NodeRuntime: stacks block ");
+        if (info is null || info.StacksTipHeight < stacksHeight || burn.Count < 2 || stacks.Count < 2)
+        {
+            Console.WriteLine($"replay did not reach Stacks height {stacksHeight}: {info?.StacksTipHeight}\n{replay.Tail()}");
+            return 1;
+        }
+
+        var burnSpan = burn[^1] - burn[0];
+        var stacksSpan = stacks[^1] - stacks[0];
+        Console.WriteLine($"replay: burn {info.BurnHeight}, Stacks {info.StacksTipHeight} by {total.TotalSeconds:F2} s from spawn; "
+            + $"{burn.Count} burn-block lines in {burnSpan.TotalSeconds:F2} s = {(burn.Count - 1) / burnSpan.TotalSeconds:F1} burn blocks/s; "
+            + $"{stacks.Count} Stacks-block lines in {stacksSpan.TotalSeconds:F2} s = {(stacks.Count - 1) / stacksSpan.TotalSeconds:F1} Stacks blocks/s (interleaved with their sortitions); "
+            + $"CPU {replay.CpuSeconds():F1} s; {replay.Rss()}; load {LoadAverage()}");
+        await replay.StopAsync().ConfigureAwait(false);
         await bitcoind.StopAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Copies every non-genesis block of the (stopped) mining node's chain store into a new staging store under <paramref name="dataDir"/>.</summary>
+    private static int SeedStaging(string minerDataDir, string dataDir)
+    {
+        var chain = ChainStore.OpenRocks(Path.Combine(minerDataDir, "regtest", "chain"));
+        using var chainKv = chain.Store;
+        Directory.CreateDirectory(Path.Combine(dataDir, "regtest"));
+        using var staging = StagingStore.Open(Path.Combine(dataDir, "regtest", "staging"));
+        var count = 0;
+        foreach (var record in ChainStore.AllBlocks(chain.Store))
+        {
+            if (!record.IsGenesis && ChainStore.GetBlockBody(chain.Store, record.Id) is { } body)
+            {
+                staging.Put(new StagedBlock(record.BlockHash, body, record.BurnHeight, 0));
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static string WriteConfig(string dir, string name, string dataDir, int grpcPort, int rpcPort, string? minerWif)
