@@ -724,10 +724,12 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         do
         {
             progress = false;
-            foreach (var staged in Staging.All())
+            // Only blocks that won a sortition and are not in the chain yet are read in full.
+            foreach (var entry in Staging.Entries())
             {
-                if (Sortitions.GetWinningSortition(staged.Hash) is { } won
-                    && Chain.GetBlock(staged.Block.Header.IndexBlockHash(won.ConsensusHash)) is null
+                if (Sortitions.GetWinningSortition(entry.Hash) is { } won
+                    && Chain.GetBlock(StacksBlockId.Of(entry.Hash, won.ConsensusHash)) is null
+                    && Staging.Get(entry.Hash) is { } staged
                     && TryProcess(staged, won))
                 {
                     progress = true;
@@ -739,7 +741,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
 
     private void PruneStaging(ulong burnHeight)
     {
-        foreach (var staged in Staging.All())
+        foreach (var staged in Staging.Entries())
         {
             var relevant = Math.Max(staged.StagedAtBurnHeight, staged.LastWonBurnHeight);
             if (burnHeight > relevant + _options.StagingRetentionBurnBlocks)

@@ -17,6 +17,9 @@ public enum StagingColumn
 /// <summary>A block waiting in staging, with the burn heights that decide when it is dropped.</summary>
 public sealed record StagedBlock(StacksBlockHash Hash, StacksBlock Block, ulong StagedAtBurnHeight, ulong LastWonBurnHeight);
 
+/// <summary>A staged row's hash and burn heights, read without decoding its block.</summary>
+public readonly record struct StagedEntry(StacksBlockHash Hash, ulong StagedAtBurnHeight, ulong LastWonBurnHeight);
+
 /// <summary>
 /// Blocks received (from the miner, later from peers) that are not, or not yet, part of the chain:
 /// one RocksDB (or in-memory) store, one row per block hash. Each put or delete is its own atomic
@@ -59,6 +62,25 @@ public sealed class StagingStore : IDisposable
             if (Decode(new StacksBlockHash(new Bitcoin.Hash256(kv.Key)), kv.Value) is { } staged)
             {
                 list.Add(staged);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Every staged row in hash order, without decoding the blocks (decoding checks each header's
+    /// VRF proof, ~0.5 ms): what the per-burn-block upkeep needs. Rows too short to hold the two
+    /// heights, which only corruption can make, are skipped.
+    /// </summary>
+    public IReadOnlyList<StagedEntry> Entries()
+    {
+        var list = new List<StagedEntry>();
+        foreach (var kv in _store.Range(StagingColumn.Blocks, [], null))
+        {
+            if (kv.Value.Length >= 16)
+            {
+                list.Add(new StagedEntry(new StacksBlockHash(new Bitcoin.Hash256(kv.Key)), BinaryPrimitives.ReadUInt64BigEndian(kv.Value), BinaryPrimitives.ReadUInt64BigEndian(kv.Value.AsSpan(8))));
             }
         }
 
