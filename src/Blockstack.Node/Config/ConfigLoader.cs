@@ -461,7 +461,7 @@ public static class ConfigLoader
 
         if (minerEnabled && mode == BurnchainMode.Bitcoind && wallet is null)
         {
-            errors.Add(new ConfigError(Where("miner.enabled"), "mining against bitcoind needs 'burnchain.wallet_name' (the node loads that wallet; it never creates one)"));
+            errors.Add(new ConfigError(Where("miner.enabled"), "mining against bitcoind needs 'burnchain.wallet_name' (the node loads that wallet; it creates it only on a regtest chain)"));
         }
 
         if (burnAmount > burnFeeCap && !bad.Contains("miner.burn_amount") && !bad.Contains("miner.burn_fee_cap"))
