@@ -281,7 +281,17 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         }
     }
 
-    public MempoolEntry? GetPending(StacksTxid txid) => Mempool.Contains(txid) ? Mempool.Snapshot().FirstOrDefault(e => e.Txid == txid) : null;
+    /// <remarks>
+    /// Taken under the writer's gate, so that a transaction leaving the mempool on a tip change is
+    /// seen either as pending or with its drop reason, never as neither.
+    /// </remarks>
+    public MempoolEntry? GetPending(StacksTxid txid)
+    {
+        lock (_gate)
+        {
+            return Mempool.Contains(txid) ? Mempool.Snapshot().FirstOrDefault(e => e.Txid == txid) : null;
+        }
+    }
 
     public string? GetDroppedReason(StacksTxid txid) => _dropped.Get(txid);
 
