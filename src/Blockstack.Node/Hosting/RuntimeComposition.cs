@@ -48,8 +48,7 @@ public static partial class RuntimeComposition
             bns = BnsChainIndex.Open(Path.Combine(config.Node.DataDir, network.Name, "bns"), runtime.Coordinator);
             var index = bns;
             var node = runtime;
-            runtime.BurnBlockProcessed += (_, _) => index.State = node.IsShuttingDown ? BnsServiceState.ShuttingDown
-                : node.GetSyncStatus().Synced ? BnsServiceState.Synced : BnsServiceState.Syncing;
+            runtime.BurnBlockProcessed += (_, _) => FollowSyncState(node, index);
 
             Miner? miner = null;
             if (config.Miner.Enabled)
@@ -60,7 +59,7 @@ public static partial class RuntimeComposition
                 runtime.AddRoundHandler(new DelegateRoundHandler(async ct => await m.RunRoundAsync(ct).ConfigureAwait(false)));
             }
 
-            return new NodeRuntimeParts(runtime, runtime.RunAsync, new Lifetime(runtime, bns, rpc))
+            return new NodeRuntimeParts(runtime, ct => RunAsync(node, index, ct), new Lifetime(runtime, bns, rpc))
             {
                 Bns = bns,
                 MempoolSize = () => node.Mempool.Count,
@@ -77,6 +76,39 @@ public static partial class RuntimeComposition
 
             rpc.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the runtime, and keeps BnsService's state in step with the node's sync status: on every
+    /// processed burn block, and every 250 ms besides (a node restarted at the burnchain's tip is
+    /// synced before any new burn block arrives).
+    /// </summary>
+    private static async Task RunAsync(NodeRuntime runtime, BnsChainIndex bns, CancellationToken cancellationToken)
+    {
+        var run = runtime.RunAsync(cancellationToken);
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (!run.IsCompleted && await tick.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                FollowSyncState(runtime, bns);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await run.ConfigureAwait(false);
+    }
+
+    private static void FollowSyncState(NodeRuntime runtime, BnsChainIndex bns)
+    {
+        var state = runtime.IsShuttingDown ? BnsServiceState.ShuttingDown
+            : runtime.GetSyncStatus().Synced ? BnsServiceState.Synced : BnsServiceState.Syncing;
+        if (bns.State != state && bns.State != BnsServiceState.ShuttingDown)
+        {
+            bns.State = state;
         }
     }
 
