@@ -317,21 +317,10 @@ public sealed class BnsIndex : IBnsQueries, IDisposable
         }
     }
 
-    public BnsQueryResult<UInt128> GetNamePrice(NameId id)
-    {
-        var r = ReadOnly("get-name-price", new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray()));
-        return r switch
-        {
-            { Value: ClarityResponse { IsOk: true, Inner: ClarityUInt price } } => price.Value,
-            { Value: ClarityResponse { IsOk: false } } => new BnsQueryError(BnsQueryErrors.NamespaceNotFound, $"namespace '{id.Namespace.ToAscii()}' does not exist"),
-            _ => new BnsQueryError(BnsQueryErrors.PriceUndefined, $"the namespace's price function fails for '{id.Fqn}' ({r.Error})"),
-        };
-    }
+    public BnsQueryResult<UInt128> GetNamePrice(NameId id) =>
+        BnsQueryAnswers.NamePrice(ReadOnly("get-name-price", new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray())), id);
 
-    public BnsQueryResult<UInt128> GetNamespacePrice(Buff ns) =>
-        ns.Length == 0
-            ? new BnsQueryError(BnsQueryErrors.NamespaceInvalid, "namespace is empty")
-            : BnsPricing.NamespacePrice(ns.Length);
+    public BnsQueryResult<UInt128> GetNamespacePrice(Buff ns) => BnsQueryAnswers.NamespacePrice(ns);
 
     public BnsQueryResult<string?> CanRegisterName(NameId id)
     {
