@@ -1,0 +1,256 @@
+using System.Security.Cryptography;
+
+namespace Blockstack.Node.Peers;
+
+/// <summary>Who a peer says it is in its handshake.</summary>
+public sealed record PeerIdentity(string NodeId, string ListenAddress, string UserAgent)
+{
+    public override string ToString() => ListenAddress.Length > 0 ? $"{ListenAddress} ({ShortId})" : ShortId;
+
+    private string ShortId => NodeId.Length > 12 ? NodeId[..12] : NodeId;
+}
+
+public enum PeerDirection
+{
+    /// <summary>The peer called our Handshake; it holds a session token.</summary>
+    Inbound,
+
+    /// <summary>We called the peer's Handshake.</summary>
+    Outbound,
+}
+
+public enum PeerAdmission
+{
+    Admitted,
+
+    /// <summary>The node id is this node's own.</summary>
+    Self,
+    Banned,
+
+    /// <summary>Already <see cref="PeerOptions.MaxPeers"/> peers.</summary>
+    Full,
+}
+
+public sealed record PeerEntry(PeerIdentity Identity, PeerDirection Direction, string? SessionToken, DateTimeOffset Since);
+
+public sealed record PeerBan(string Key, DateTimeOffset Until, string Reason);
+
+/// <summary>
+/// The node's table of peers (thread-safe): inbound sessions, outbound connections and bans. A
+/// peer counts once however many directions it is connected in; a ban covers its node id and its
+/// listen address, drops every entry of it and lasts <see cref="PeerOptions.BanDuration"/>.
+/// </summary>
+public sealed class PeerBook
+{
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly List<PeerEntry> _entries = [];
+    private readonly Dictionary<string, PeerBan> _bans = new(StringComparer.OrdinalIgnoreCase);
+
+    public PeerBook(PeerOptions options, TimeProvider? time = null, string? nodeId = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _time = time ?? TimeProvider.System;
+        NodeId = nodeId ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    }
+
+    /// <summary>This node's random id for this run (hex, 32 bytes).</summary>
+    public string NodeId { get; }
+
+    public PeerOptions Options { get; }
+
+    /// <summary>Raised (outside the lock) when a peer is banned, so its connections can be dropped.</summary>
+    public event Action<PeerIdentity, string>? PeerBanned;
+
+    /// <summary>Distinct peers connected in either direction.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return DistinctCount();
+            }
+        }
+    }
+
+    public IReadOnlyList<PeerEntry> Peers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    /// <summary>Bans still in force.</summary>
+    public IReadOnlyList<PeerBan> Bans
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                return [.. _bans.Values.Where(b => b.Until > now)];
+            }
+        }
+    }
+
+    /// <summary>True while a ban on this node id or listen address is in force.</summary>
+    public bool IsBanned(string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            return IsBannedLocked(key);
+        }
+    }
+
+    public bool IsBanned(PeerIdentity peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        lock (_lock)
+        {
+            return IsBannedLocked(peer.NodeId) || IsBannedLocked(peer.ListenAddress);
+        }
+    }
+
+    /// <summary>Bans the peer's node id and listen address and drops all its entries.</summary>
+    public void Ban(PeerIdentity peer, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        lock (_lock)
+        {
+            var until = _time.GetUtcNow() + Options.BanDuration;
+            foreach (var key in new[] { peer.NodeId, peer.ListenAddress })
+            {
+                if (!string.IsNullOrEmpty(key))
+                {
+                    _bans[key] = new PeerBan(key, until, reason);
+                }
+            }
+
+            _entries.RemoveAll(e => e.Identity.NodeId == peer.NodeId || (peer.ListenAddress.Length > 0 && string.Equals(e.Identity.ListenAddress, peer.ListenAddress, StringComparison.OrdinalIgnoreCase)));
+        }
+
+        PeerBanned?.Invoke(peer, reason);
+    }
+
+    /// <summary>Admits a peer that called our Handshake; on success <paramref name="token"/> is its new session token.</summary>
+    public PeerAdmission TryOpenInbound(PeerIdentity peer, out string token)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        token = "";
+        lock (_lock)
+        {
+            var admission = AdmitLocked(peer);
+            if (admission != PeerAdmission.Admitted)
+            {
+                return admission;
+            }
+
+            _entries.RemoveAll(e => e.Direction == PeerDirection.Inbound && e.Identity.NodeId == peer.NodeId);
+            token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            _entries.Add(new PeerEntry(peer, PeerDirection.Inbound, token, _time.GetUtcNow()));
+            return PeerAdmission.Admitted;
+        }
+    }
+
+    /// <summary>The peer holding this session token, or null (unknown token, or the peer is banned).</summary>
+    public PeerIdentity? FindSession(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            foreach (var e in _entries)
+            {
+                if (e.Direction == PeerDirection.Inbound && e.SessionToken == token)
+                {
+                    return IsBannedLocked(e.Identity.NodeId) ? null : e.Identity;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Records an outbound connection after a successful handshake with the peer.</summary>
+    public PeerAdmission TryAddOutbound(PeerIdentity peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        lock (_lock)
+        {
+            var admission = AdmitLocked(peer);
+            if (admission == PeerAdmission.Admitted)
+            {
+                _entries.RemoveAll(e => e.Direction == PeerDirection.Outbound && e.Identity.NodeId == peer.NodeId);
+                _entries.Add(new PeerEntry(peer, PeerDirection.Outbound, null, _time.GetUtcNow()));
+            }
+
+            return admission;
+        }
+    }
+
+    /// <summary>Forgets one direction of a peer (a dropped connection).</summary>
+    public void Remove(string nodeId, PeerDirection direction)
+    {
+        lock (_lock)
+        {
+            _entries.RemoveAll(e => e.Direction == direction && e.Identity.NodeId == nodeId);
+        }
+    }
+
+    private PeerAdmission AdmitLocked(PeerIdentity peer)
+    {
+        if (peer.NodeId == NodeId)
+        {
+            return PeerAdmission.Self;
+        }
+
+        if (IsBannedLocked(peer.NodeId) || IsBannedLocked(peer.ListenAddress))
+        {
+            return PeerAdmission.Banned;
+        }
+
+        var known = _entries.Any(e => e.Identity.NodeId == peer.NodeId);
+        return !known && DistinctCount() >= Options.MaxPeers ? PeerAdmission.Full : PeerAdmission.Admitted;
+    }
+
+    private bool IsBannedLocked(string key)
+    {
+        if (string.IsNullOrEmpty(key) || !_bans.TryGetValue(key, out var ban))
+        {
+            return false;
+        }
+
+        if (ban.Until > _time.GetUtcNow())
+        {
+            return true;
+        }
+
+        _bans.Remove(key);
+        return false;
+    }
+
+    private int DistinctCount()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in _entries)
+        {
+            ids.Add(e.Identity.NodeId);
+        }
+
+        return ids.Count;
+    }
+}
