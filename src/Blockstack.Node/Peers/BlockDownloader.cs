@@ -16,7 +16,8 @@ namespace Blockstack.Node.Peers;
 /// A block must hash to the hash asked for and must not be invalid, else its sender is banned; a
 /// block not delivered is asked from another peer at once and from the same peer after
 /// <see cref="PeerSyncOptions.BlockRetryDelay"/>. At most <see cref="PeerSyncOptions.DownloadWindow"/>
-/// blocks are in flight or staged above the Stacks tip, the oldest batch always excepted.
+/// blocks are in flight or staged above the Stacks tip, except blocks older than every staged one
+/// (the staged ones may be waiting for them).
 /// </summary>
 public sealed class BlockDownloader : IDisposable
 {
@@ -78,6 +79,9 @@ public sealed class BlockDownloader : IDisposable
 
     /// <summary>Peers this downloader banned for invalid data.</summary>
     public long PeersBanned => Interlocked.Read(ref _peersBanned);
+
+    /// <summary>Rounds run so far (each walks the inventory and schedules requests).</summary>
+    public int Rounds => Volatile.Read(ref _rounds);
 
     /// <summary>Winning sortitions whose block the node lacked at the last walk.</summary>
     public int Wanted
@@ -371,19 +375,28 @@ public sealed class BlockDownloader : IDisposable
         }
 
         var inFlight = _wants.Values.Count(w => w.InFlightPeer is not null);
-        var stagedAhead = _delivered.Values.Count(d => d.Accepted && d.Work > tips.StacksTipHeight);
-        var open = new Dictionary<string, List<Want>>(StringComparer.Ordinal);
-        var ordered = _wants.Values.OrderBy(w => w.BurnHeight).ToList();
-        var oldest = ordered.Count == 0 ? 0 : _options.MaxBlocksPerRequest;
-        for (var i = 0; i < ordered.Count; i++)
+        var stagedAhead = 0;
+        var lowestStaged = ulong.MaxValue;
+        foreach (var d in _delivered.Values)
         {
-            var want = ordered[i];
+            if (d.Accepted && d.Work > tips.StacksTipHeight)
+            {
+                stagedAhead++;
+                lowestStaged = Math.Min(lowestStaged, d.BurnHeight);
+            }
+        }
+
+        var open = new Dictionary<string, List<Want>>(StringComparer.Ordinal);
+        foreach (var want in _wants.Values.OrderBy(w => w.BurnHeight))
+        {
             if (want.InFlightPeer is not null)
             {
                 continue;
             }
 
-            if (inFlight + stagedAhead >= _sync.DownloadWindow && i >= oldest)
+            // A full window waits for the node to apply what it holds; a block older than every
+            // staged one is still fetched, since those may wait for exactly that block.
+            if (inFlight + stagedAhead >= _sync.DownloadWindow && (stagedAhead == 0 || want.BurnHeight >= lowestStaged))
             {
                 break;
             }
@@ -501,7 +514,7 @@ public sealed class BlockDownloader : IDisposable
                     var work = BinaryPrimitives.ReadUInt64BigEndian(bytes.Span.Slice(9, 8));
                     lock (_lock)
                     {
-                        _delivered[hash] = new Delivered(work, _time.GetUtcNow(), offer.Status == OfferStatus.Accepted);
+                        _delivered[hash] = new Delivered(work, want.BurnHeight, _time.GetUtcNow(), offer.Status == OfferStatus.Accepted);
                     }
 
                     _fetched.TryAdd(hash);
@@ -599,5 +612,5 @@ public sealed class BlockDownloader : IDisposable
             Blocks.TryGetValue(want.ConsensusHash, out var entry) && entry.Has && string.Equals(entry.BlockHash, want.BlockHash, StringComparison.Ordinal);
     }
 
-    private readonly record struct Delivered(ulong Work, DateTimeOffset At, bool Accepted);
+    private readonly record struct Delivered(ulong Work, ulong BurnHeight, DateTimeOffset At, bool Accepted);
 }
