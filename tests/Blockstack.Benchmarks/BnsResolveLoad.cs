@@ -33,6 +33,8 @@ internal static class BnsResolveLoad
 {
     private const string Ns = "bench";
     private const int ImportsPerBlock = 2000;
+    private const string MeasureStart = "measure-start";
+    private const string MeasuredCalls = "measured-calls ";
 
     public static async Task<int> ServeAsync(string[] args)
     {
@@ -101,8 +103,30 @@ internal static class BnsResolveLoad
             var serverCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             using var client = Process.Start(start)!;
             Console.WriteLine($"client process {client.Id} → {address}");
+            var windowCpu0 = TimeSpan.Zero;
+            var windowCpu = TimeSpan.Zero;
             while (await client.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
+                // The client marks the measured window's start and end: the server's CPU in between,
+                // over the calls the client made in it, is the server's CPU per call.
+                if (line == MeasureStart)
+                {
+                    windowCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                    continue;
+                }
+
+                if (line.StartsWith("ResolveName: ", StringComparison.Ordinal))
+                {
+                    windowCpu = Process.GetCurrentProcess().TotalProcessorTime - windowCpu0;
+                }
+
+                if (line.StartsWith(MeasuredCalls, StringComparison.Ordinal))
+                {
+                    var calls = long.Parse(line.AsSpan(MeasuredCalls.Length), CultureInfo.InvariantCulture);
+                    Console.WriteLine($"server CPU in the measured window: {windowCpu.TotalSeconds:F2} s = {windowCpu.TotalMicroseconds / Math.Max(1, calls):F1} µs per call");
+                    continue;
+                }
+
                 Console.WriteLine(line);
             }
 
@@ -137,13 +161,16 @@ internal static class BnsResolveLoad
         var bns = new BnsService.BnsServiceClient(channel);
 
         // Warm-up, then the measured run; each task records its own latencies.
-        var warm = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        var warmUp = double.Parse(Environment.GetEnvironmentVariable("BNS_BENCH_WARMUP") ?? "2", CultureInfo.InvariantCulture);
+        var warm = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(warmUp)).ConfigureAwait(false);
+        Console.WriteLine(MeasureStart);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var (count, errors, elapsed, latencies) = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         latencies.Sort();
         double Pct(double p) => latencies[(int)Math.Min(latencies.Count - 1, p * latencies.Count)] * 1000.0 / Stopwatch.Frequency;
-        Console.WriteLine($"ResolveName: {count:N0} calls in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:N0}/s, concurrency {concurrency}, errors {errors}, p50 {Pct(0.50):F2} ms, p99 {Pct(0.99):F2} ms, max {Pct(1):F2} ms (client CPU {cpu.TotalSeconds:F1} s)");
+        Console.WriteLine($"ResolveName: {count:N0} calls in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:N0}/s, concurrency {concurrency}, errors {errors}, p50 {Pct(0.50):F2} ms, p99 {Pct(0.99):F2} ms, max {Pct(1):F2} ms (client CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMicroseconds / Math.Max(1, count):F1} µs per call)");
+        Console.WriteLine(MeasuredCalls + count.ToString(CultureInfo.InvariantCulture));
 
         Console.WriteLine($"ResolveName calls including warm-up: {warm.Count + count}");
 
