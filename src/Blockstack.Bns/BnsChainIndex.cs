@@ -110,7 +110,10 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
 
     public ulong TipHeight => _tip.Height;
 
-    /// <summary>Names are cached per tip (up to a bound), so repeated calls share one instance.</summary>
+    /// <summary>
+    /// Names are cached per tip, so repeated calls share one instance; past the cache's bound
+    /// (2^20 names served at one tip) further names come as new instances on every call.
+    /// </summary>
     public bool SharesNameInfos => true;
 
     /// <summary>The block the indexes describe (the chain's canonical tip once caught up).</summary>
