@@ -273,9 +273,15 @@ public sealed class BlockDownloader : IDisposable
             }
 
             current.Add(hash);
-            if (!_wants.ContainsKey(hash))
+
+            // A want is keyed by block hash but looked up in peers' inventories by consensus hash,
+            // which changes when the node re-evaluates its sortitions (a reward cycle's anchor block
+            // arriving late, a reorg): a want not in flight follows the current one.
+            var consensusHash = e.ConsensusHash.ToLowerInvariant();
+            if (!_wants.TryGetValue(hash, out var existing)
+                || (existing.InFlightPeer is null && !string.Equals(existing.ConsensusHash, consensusHash, StringComparison.Ordinal)))
             {
-                _wants[hash] = new Want(hash, e.ConsensusHash.ToLowerInvariant(), e.BurnHeight);
+                _wants[hash] = new Want(hash, consensusHash, e.BurnHeight);
             }
         }
 

@@ -140,4 +140,51 @@ public sealed class PeerBookTests
         Assert.Equal(PeerSessionStatus.Unknown, book.GetSession("", out _));
         Assert.Equal(PeerSessionStatus.Unknown, book.GetSession(new string('0', 48), out _));
     }
+
+    [Fact]
+    public void TryOpenInbound_FullTable_APeerRestartedAtItsAddressStillGetsItsPlaceBack()
+    {
+        var book = Book(maxPeers: 2);
+        book.TryOpenInbound(Peer(1, "127.0.0.1:9001"), out _);
+        book.TryOpenInbound(Peer(2, "127.0.0.1:9002"), out _);
+
+        Assert.Equal(PeerAdmission.Full, book.TryOpenInbound(Peer(3, "127.0.0.1:9003"), out _));
+        Assert.Equal(PeerAdmission.Admitted, book.TryOpenInbound(Peer(4, "127.0.0.1:9002"), out var renewed));
+        Assert.Equal(2, book.Count);
+        Assert.Equal(Peer(4, "127.0.0.1:9002"), book.FindSession(renewed));
+    }
+
+    [Fact]
+    public void InboundSession_IdleLongerThanTheTimeout_IsDroppedAndFreesItsPlace()
+    {
+        var book = new PeerBook(new PeerOptions { MaxPeers = 2, InboundSessionIdleTimeout = TimeSpan.FromSeconds(60) }, _time, Self);
+        book.TryOpenInbound(Peer(1), out var busy);
+        book.TryOpenInbound(Peer(2), out var idle);
+        Assert.Equal(PeerAdmission.Full, book.TryOpenInbound(Peer(3), out _));
+
+        // Peer 1 keeps calling; peer 2 falls silent.
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(20));
+            Assert.Equal(PeerSessionStatus.Open, book.GetSession(busy, out _));
+        }
+
+        Assert.Equal(1, book.Count);
+        Assert.Equal(PeerSessionStatus.Unknown, book.GetSession(idle, out _));
+        Assert.Equal(PeerAdmission.Admitted, book.TryOpenInbound(Peer(3), out _));
+        Assert.Equal(2, book.Count);
+    }
+
+    [Fact]
+    public void InboundSession_UsedWithinTheTimeout_StaysOpen()
+    {
+        var book = new PeerBook(new PeerOptions { InboundSessionIdleTimeout = TimeSpan.FromSeconds(60) }, _time, Self);
+        book.TryOpenInbound(Peer(1), out var token);
+        _time.Advance(TimeSpan.FromSeconds(59));
+
+        Assert.Equal(Peer(1), book.FindSession(token));
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(1, book.Count);
+        Assert.Equal(PeerSessionStatus.Open, book.GetSession(token, out _));
+    }
 }
