@@ -155,7 +155,7 @@ public sealed class PeerClusterTests(ClusterFixture fixture, ITestOutputHelper o
         }
 
         // 9. Win shares follow the budgets.
-        await CheckWinShares(converged[0].Info.BurnHeight);
+        await CheckWinShares(converged[0].Info.BurnHeight, _cluster["L"]);
     }
 
     [Fact]
@@ -164,25 +164,48 @@ public sealed class PeerClusterTests(ClusterFixture fixture, ITestOutputHelper o
         await _cluster.MineAsync(4);
         var before = await _cluster.WaitConvergedAsync("before the reorg", ConvergeBound);
         var height = await _cluster.Rpc.GetBlockCountAsync();
-        var forkPoint = height - 1;
+        var forkPoint = height - 2;
         var orphan = await _cluster.Rpc.GetBlockHashAsync(forkPoint);
-        var beforeSortition = await before[0].Node.Node.GetSortitionAsync(new GetSortitionRequest { BurnHeight = forkPoint });
-        Assert.Equal(orphan, beforeSortition.BurnBlockHash);
+        var orphaned = new List<(ulong Height, Sortition Sortition)>();
+        for (var h = forkPoint; h <= height; h++)
+        {
+            orphaned.Add((h, await before[0].Node.Node.GetSortitionAsync(new GetSortitionRequest { BurnHeight = h })));
+        }
 
-        // Two burn blocks disappear; four new ones make the longer fork.
+        Assert.Equal(orphan, orphaned[0].Sortition.BurnBlockHash);
+
+        // Three burn blocks disappear; five new ones make the longer fork.
         await _cluster.Rpc.CallAsync("invalidateblock", orphan);
-        Assert.Equal(height - 2, await _cluster.Rpc.GetBlockCountAsync());
-        _cluster.Log($"invalidated burn block {forkPoint} {orphan} (and {height}); mining a longer fork");
-        await _cluster.MineAsync(4);
+        Assert.Equal(forkPoint - 1, await _cluster.Rpc.GetBlockCountAsync());
+        _cluster.Log($"invalidated burn blocks {forkPoint}..{height} (from {orphan}); mining a longer fork");
+        await _cluster.MineAsync(5);
 
         var after = await _cluster.WaitConvergedAsync("after the reorg", ConvergeBound);
         Assert.Equal(height + 2, after[0].Info.BurnHeight);
-        var replacement = await _cluster.Rpc.GetBlockHashAsync(forkPoint);
-        Assert.NotEqual(orphan, replacement);
         foreach (var (node, info) in after)
         {
-            var s = await node.Node.GetSortitionAsync(new GetSortitionRequest { BurnHeight = forkPoint });
-            Assert.Equal(replacement, s.BurnBlockHash);
+            foreach (var (h, old) in orphaned)
+            {
+                var now = await node.Node.GetSortitionAsync(new GetSortitionRequest { BurnHeight = h });
+                Assert.Equal(await _cluster.Rpc.GetBlockHashAsync(h), now.BurnBlockHash);
+                Assert.NotEqual(old.BurnBlockHash, now.BurnBlockHash);
+                if (old.Sortition_)
+                {
+                    // A block elected only on the orphaned burn blocks is no longer canonical anywhere.
+                    var id = Blockstack.Stacks.StacksBlockId.Of(
+                        Blockstack.Stacks.StacksBlockHash.Parse(old.WinningBlockHash),
+                        new Blockstack.Stacks.ConsensusHash(Blockstack.Stacks.Hash160.FromHex(old.ConsensusHash))).ToString();
+                    try
+                    {
+                        var block = await node.Node.GetBlockAsync(new GetBlockRequest { IndexBlockHash = id });
+                        Assert.False(block.Canonical, $"{node.Name}: block {id} of orphaned burn block {h} is still canonical");
+                    }
+                    catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+                    {
+                    }
+                }
+            }
+
             var tip = await node.Node.GetBlockAsync(new GetBlockRequest { IndexBlockHash = info.StacksTipIndexBlockHash });
             Assert.True(tip.Canonical, $"{node.Name}'s tip block is not canonical");
             Assert.True(tip.BurnHeight <= info.BurnHeight, $"{node.Name}'s tip was elected at burn {tip.BurnHeight}, past the burn tip {info.BurnHeight}");
@@ -302,11 +325,10 @@ public sealed class PeerClusterTests(ClusterFixture fixture, ITestOutputHelper o
     /// Poisson-binomial distribution of its burn shares (exact two-sided test, refused only at
     /// p &lt; 0.001), and it must win more than the smaller miner. Each commit burns its miner's budget.
     /// </summary>
-    private async Task CheckWinShares(ulong burnTip)
+    internal async Task CheckWinShares(ulong burnTip, ClusterNode reader)
     {
         var a = _cluster["A"];
         var b = _cluster["B"];
-        var reader = _cluster["L"];
         var p = new List<double>();
         int winsA = 0, winsB = 0, soloA = 0, soloB = 0, none = 0;
         for (var h = 1UL; h <= burnTip; h++)
