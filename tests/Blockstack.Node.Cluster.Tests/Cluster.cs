@@ -183,7 +183,7 @@ internal sealed class Cluster : IAsyncDisposable
         Log($"funded {string.Join(", ", miners.Select(m => $"{m.Name} ({m.MinerKey!.Address}, budget {m.Spec.BurnBudget} sats)"))}; burn height {await Rpc.GetBlockCountAsync()}");
     }
 
-    /// <summary>Waits until each node answers GetInfo and reports synced (and, with peers, has at least one peer).</summary>
+    /// <summary>Waits until each node answers GetInfo and reports synced.</summary>
     public async Task WaitServingAsync(IEnumerable<ClusterNode> nodes)
     {
         foreach (var node in nodes)
@@ -191,9 +191,23 @@ internal sealed class Cluster : IAsyncDisposable
             var info = await WaitForAsync($"{node.Name} serving and synced", StartBound, async () =>
             {
                 var i = await node.TryGetInfoAsync();
-                return i is { Synced: true } && (!PeersAvailable || i.PeerCount >= 1) ? i : null;
+                return i is { Synced: true } ? i : null;
             });
             Log($"{node.Name} serving on {node.GrpcAddress} (p2p {node.P2pAddress}): burn {info.BurnHeight}, Stacks {info.StacksTipHeight}, peers {info.PeerCount}");
+        }
+    }
+
+    /// <summary>Waits until each node reports at least <paramref name="min"/> peers in GetInfo.</summary>
+    public async Task WaitPeersAsync(IEnumerable<ClusterNode> nodes, int min, TimeSpan bound)
+    {
+        foreach (var node in nodes)
+        {
+            var info = await WaitForAsync($"{node.Name} to report {min}+ peers (GetInfo.peer_count)", bound, async () =>
+            {
+                var i = await node.TryGetInfoAsync();
+                return i is not null && i.PeerCount >= min ? i : null;
+            });
+            Log($"{node.Name} has {info.PeerCount} peers");
         }
     }
 
