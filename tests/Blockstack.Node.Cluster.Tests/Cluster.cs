@@ -350,13 +350,9 @@ internal sealed class Cluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Task.WhenAll(_nodes.Where(n => n.IsRunning).Select(n => n.Process!.StopAsync(TimeSpan.FromSeconds(20))));
         foreach (var n in _nodes)
         {
-            if (n.IsRunning)
-            {
-                await n.Process!.StopAsync(TimeSpan.FromSeconds(20));
-            }
-
             n.Dispose();
         }
 
