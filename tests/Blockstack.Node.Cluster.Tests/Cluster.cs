@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Blockstack.Bitcoin.Addresses;
-using Blockstack.Node.Config;
 using Blockstack.Node.Hosting;
 using Blockstack.Protos.V1;
 using Grpc.Core;
@@ -69,12 +68,6 @@ internal sealed class Cluster : IAsyncDisposable
 
     public ClusterNode this[string name] => _nodes.Single(n => n.Name == name);
 
-    /// <summary>
-    /// True when this build knows the <c>[p2p]</c> config section. Until the peer network lands
-    /// the nodes run without it (each on its own, so they do not converge).
-    /// </summary>
-    public static bool PeersAvailable => ConfigKeys.IsSection("p2p");
-
     /// <summary>Starts the burnchain, funds the miners, writes every config and starts every node; waits until all serve.</summary>
     public static async Task<Cluster> StartAsync(IReadOnlyList<ClusterNodeSpec> specs, ITestOutputHelper? output)
     {
@@ -82,7 +75,7 @@ internal sealed class Cluster : IAsyncDisposable
         var cluster = new Cluster(dir, output, FreePortStatic());
         try
         {
-            cluster.Log($"cluster directory {dir}; peers {(PeersAvailable ? "on" : "OFF (this build has no [p2p])")}");
+            cluster.Log($"cluster directory {dir}");
             await cluster.StartBitcoindAsync();
             foreach (var spec in specs)
             {
@@ -110,7 +103,7 @@ internal sealed class Cluster : IAsyncDisposable
     public static RegtestMinerKey MinerKey(string label) =>
         RegtestProfile.MinerKeyFrom(
             Wif.Encode(SHA256.HashData(Encoding.UTF8.GetBytes("blockstack cluster test " + label)), compressed: true, BitcoinNetwork.Regtest),
-            MinerAddressType.P2wpkh);
+            Blockstack.Node.Config.MinerAddressType.P2wpkh);
 
     /// <summary>A progress line to the test output (when a test is running) and to <c>cluster.log</c> in the cluster directory.</summary>
     public void Log(string message)
@@ -152,11 +145,8 @@ internal sealed class Cluster : IAsyncDisposable
         }
 
         sb.Append('\n');
-        if (PeersAvailable)
-        {
-            var peers = string.Join(',', _nodes.Where(n => n != node).Select(n => n.P2pAddress));
-            sb.Append(CultureInfo.InvariantCulture, $"[p2p]\nbind = \"{node.P2pAddress}\"\nbootstrap_peers = \"{peers}\"\nban_seconds = 600\n\n");
-        }
+        var peers = string.Join(',', _nodes.Where(n => n != node).Select(n => n.P2pAddress));
+        sb.Append(CultureInfo.InvariantCulture, $"[p2p]\nbind = \"{node.P2pAddress}\"\nbootstrap_peers = \"{peers}\"\nban_seconds = 600\n\n");
 
         for (var i = 0; i < GenesisAccounts; i++)
         {
@@ -208,6 +198,16 @@ internal sealed class Cluster : IAsyncDisposable
                 return i is not null && i.PeerCount >= min ? i : null;
             });
             Log($"{node.Name} has {info.PeerCount} peers");
+        }
+    }
+
+    /// <summary>SIGTERM of a node (it leaves the cluster's running set; its log stays for failure messages).</summary>
+    public async Task StopAsync(ClusterNode node)
+    {
+        if (node.IsRunning)
+        {
+            await node.Process!.StopAsync(TimeSpan.FromSeconds(30));
+            Log($"{node.Name} stopped");
         }
     }
 
