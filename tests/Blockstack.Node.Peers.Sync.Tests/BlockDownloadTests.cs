@@ -109,4 +109,24 @@ public sealed class BlockDownloadTests
         Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 300), $"applied {follower.Node.Applied.Count} of 300");
         Assert.Equal(Winners(chain), follower.Node.Applied);
     }
+
+    [Fact]
+    public async Task BurnchainReorg_SeenByFollowerAndPeer_FollowerFetchesTheNewForksBlocks()
+    {
+        var before = TestChain.Build(60, seed: 1);
+        var forkPoint = before.Count - 20;
+        var after = TestChain.Extend([.. before.Take(forkPoint)], 30, seed: 2);
+        await using var peer = await TestPeer.StartAsync(new FakePeerNode(before, holdsBlocks: true));
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(before));
+        var network = follower.RunNetwork(null, peer);
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 60));
+
+        peer.Node.Reorg(after, holdBlocks: true);
+        follower.Node.Reorg(after, holdBlocks: false);
+
+        var expected = Winners(after).ToList();
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.SequenceEqual(expected)), $"applied {follower.Node.Applied.Count} of {expected.Count} on the new fork");
+        Assert.NotEqual(Winners(before).Last(), follower.Node.Applied[^1]);
+        Assert.Empty(follower.Book.Bans);
+    }
 }

@@ -279,6 +279,29 @@ public sealed class FakePeerNode : IPeerNode
         }
     }
 
+    /// <summary>A burnchain reorg: the canonical burn chain becomes <paramref name="sortitions"/> (held blocks stay, the Stacks chain is applied again); raises BurnTipChanged.</summary>
+    public void Reorg(IReadOnlyList<TestSortition> sortitions, bool holdBlocks)
+    {
+        lock (_lock)
+        {
+            _sortitions.Clear();
+            _sortitions.AddRange(sortitions);
+            if (holdBlocks)
+            {
+                foreach (var s in sortitions.Where(s => s.Block is not null))
+                {
+                    _blocks[s.BlockHash] = s.Block!;
+                }
+            }
+
+            _applied.Clear();
+            _next = 0;
+            Apply();
+        }
+
+        BurnTipChanged?.Invoke();
+    }
+
     /// <summary>Gives this node a block (as if staged earlier) without raising events.</summary>
     public void Hold(TestSortition sortition)
     {

@@ -56,7 +56,7 @@ public static partial class RuntimeComposition
             var peers = new PeerComposition(peerOptions, book, new RuntimePeerNode(runtime, bns, loggers.CreateLogger<RuntimePeerNode>()), () => node.IsShuttingDown);
             runtime.PeerCount = () => book.Count;
 
-            // The client side of the peer network plugs in here: peers.Client = (p, ct) => new PeerNetwork(...).RunAsync(ct).
+            peers.Client = (p, ct) => RunPeerNetworkAsync(p, loggers, ct);
 
             Miner? miner = null;
             if (config.Miner.Enabled)
@@ -127,6 +127,30 @@ public static partial class RuntimeComposition
         }
     }
 
+    /// <summary>
+    /// The client side of the peer network: dials the bootstrap peers and dials back peers that
+    /// handshake with this node, downloads blocks, relays items and replicates zonefiles. Started
+    /// once the p2p listener is bound, so peers are told its real address. A failure of it is a bug:
+    /// it is logged and the node goes on without peers rather than stopping.
+    /// </summary>
+    private static async Task RunPeerNetworkAsync(PeerComposition peers, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        using var network = new PeerNetwork(peers.Node, peers.Book, peers.Options, loggers: loggers);
+        peers.Book.InboundHandshake += network.OnInboundHandshake;
+        try
+        {
+            await network.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPeerNetworkFailed(loggers.CreateLogger<PeerNetwork>(), e);
+        }
+        finally
+        {
+            peers.Book.InboundHandshake -= network.OnInboundHandshake;
+        }
+    }
+
     private static void FollowSyncState(NodeRuntime runtime, BnsChainIndex bns)
     {
         var state = runtime.IsShuttingDown ? BnsServiceState.ShuttingDown
@@ -177,6 +201,9 @@ public static partial class RuntimeComposition
             },
             log);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "peer network: stopped by an unexpected failure; the node runs on without peers")]
+    private static partial void LogPeerNetworkFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "miner: the node refused its own block {Block}: {Code}: {Reason}")]
     private static partial void LogStagingRefused(ILogger logger, string block, string code, string reason);

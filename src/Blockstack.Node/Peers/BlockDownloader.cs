@@ -486,6 +486,8 @@ public sealed class BlockDownloader : IDisposable
                 continue;
             }
 
+            // Marked before the offer: the relay sees the node's ItemAccepted for it on another thread.
+            _fetched.TryAdd(hash);
             OfferResult offer;
             try
             {
@@ -517,7 +519,6 @@ public sealed class BlockDownloader : IDisposable
                         _delivered[hash] = new Delivered(work, want.BurnHeight, _time.GetUtcNow(), offer.Status == OfferStatus.Accepted);
                     }
 
-                    _fetched.TryAdd(hash);
                     if (offer.Status == OfferStatus.Accepted)
                     {
                         accepted++;

@@ -60,6 +60,7 @@ public sealed class PeerBook
     private readonly List<PeerEntry> _entries = [];
     private readonly Dictionary<string, PeerBan> _bans = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PeerIdentity> _bannedSessions = new(StringComparer.Ordinal);
+    private string _listenAddress;
 
     public PeerBook(PeerOptions options, TimeProvider? time = null, string? nodeId = null)
     {
@@ -67,10 +68,22 @@ public sealed class PeerBook
         Options = options;
         _time = time ?? TimeProvider.System;
         NodeId = nodeId ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _listenAddress = options.AdvertisedAddress;
     }
 
     /// <summary>This node's random id for this run (hex, 32 bytes).</summary>
     public string NodeId { get; }
+
+    /// <summary>
+    /// host:port this node tells peers to dial it back at (handshakes in both directions):
+    /// <see cref="PeerOptions.AdvertisedAddress"/> at first; once the p2p listener is bound, its real
+    /// endpoint (port 0 resolved) unless <c>advertise</c> names another; "" when it does not listen.
+    /// </summary>
+    public string ListenAddress
+    {
+        get => Volatile.Read(ref _listenAddress);
+        set => Volatile.Write(ref _listenAddress, value ?? "");
+    }
 
     public PeerOptions Options { get; }
 

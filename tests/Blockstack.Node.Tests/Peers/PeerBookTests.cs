@@ -116,6 +116,20 @@ public sealed class PeerBookTests
     }
 
     [Fact]
+    public void ListenAddress_AdvertisedUntilBoundThenSet()
+    {
+        var listening = new PeerBook(new PeerOptions { Bind = System.Net.IPEndPoint.Parse("127.0.0.1:0") }, _time, Self);
+        var advertised = new PeerBook(new PeerOptions { Bind = System.Net.IPEndPoint.Parse("0.0.0.0:20444"), Advertise = "node1.example.org:20444" }, _time, Self);
+        var silent = new PeerBook(new PeerOptions(), _time, Self);
+
+        Assert.Equal("127.0.0.1:0", listening.ListenAddress);
+        listening.ListenAddress = "127.0.0.1:40123";
+        Assert.Equal("127.0.0.1:40123", listening.ListenAddress);
+        Assert.Equal("node1.example.org:20444", advertised.ListenAddress);
+        Assert.Equal("", silent.ListenAddress);
+    }
+
+    [Fact]
     public void GetSession_NoOrUnknownToken_Unknown()
     {
         var book = Book();
