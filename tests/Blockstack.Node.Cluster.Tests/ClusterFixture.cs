@@ -2,7 +2,8 @@ namespace Blockstack.Node.Cluster.Tests;
 
 /// <summary>
 /// The cluster the scenario tests share: a standalone burnchain, miner A with a small budget,
-/// miner B with three times A's, and follower F (miner off). Each test leaves it converged.
+/// miner B with three times A's, follower F (miner off), and follower R, which only the SIGKILL
+/// test touches (it stops R when done). Each test leaves the cluster converged.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -18,7 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal Cluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster did not start");
 
     public async Task InitializeAsync() =>
-        _cluster = await Cluster.StartAsync([new ClusterNodeSpec("A", BudgetA), new ClusterNodeSpec("B", BudgetB), new ClusterNodeSpec("F")], output: null);
+        _cluster = await Cluster.StartAsync([new ClusterNodeSpec("A", BudgetA), new ClusterNodeSpec("B", BudgetB), new ClusterNodeSpec("F"), new ClusterNodeSpec("R")], output: null);
 
     public async Task DisposeAsync()
     {

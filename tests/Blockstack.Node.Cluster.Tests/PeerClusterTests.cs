@@ -101,9 +101,9 @@ public sealed class PeerClusterTests(ClusterFixture fixture, ITestOutputHelper o
             });
         }
 
-        // 5. Burn blocks stop: A, B and F end on one tip and state root.
+        // 5. Burn blocks stop: A, B and F (and R, while it runs) end on one tip and state root.
         var converged = await _cluster.WaitConvergedAsync("after transactions and names", ConvergeBound);
-        Assert.Equal(3, converged.Count);
+        Assert.Subset(converged.Select(x => x.Node.Name).ToHashSet(), new HashSet<string> { "A", "B", "F" });
         Assert.True(converged[0].Info.StacksTipHeight >= 20, $"Stacks tip {converged[0].Info.StacksTipHeight}");
 
         // Every transfer is confirmed in the same block on every node.
@@ -175,14 +175,14 @@ public sealed class PeerClusterTests(ClusterFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task KilledNode_SigkillAndRestartWhileMiningContinues_RejoinsOnTheSameTip()
     {
-        var node = _cluster.Add(new ClusterNodeSpec("R"));
-        _cluster.WriteConfig(node);
+        // R has followed the chain since the fixture started; it is killed only here.
+        var node = _cluster["R"];
+        Assert.True(node.IsRunning, "R is not running (an earlier run of this test stopped it)");
         try
         {
-            node.Start();
-            await _cluster.WaitServingAsync([node]);
             await _cluster.MineAsync(2);
-            var before = await _cluster.WaitConvergedAsync("with R", ConvergeBound);
+            var before = await _cluster.WaitConvergedAsync("with R, before the kill", ConvergeBound);
+            Assert.Contains(before, x => x.Node == node);
             await using (var driver = _cluster.StartDriver())
             {
                 await driver.WaitBlocksAsync(2, TimeSpan.FromSeconds(60));
@@ -200,6 +200,7 @@ public sealed class PeerClusterTests(ClusterFixture fixture, ITestOutputHelper o
         }
         finally
         {
+            // R leaves, so a failure here does not spill into the other tests.
             await _cluster.StopAsync(node);
         }
     }
