@@ -24,6 +24,12 @@ public sealed class BlockDownloader : IDisposable
     /// <summary>How long a delivered block counts as staged (for the window and against re-fetching) while the node has not applied it.</summary>
     private static readonly TimeSpan DeliveredMemory = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A delivered block the node still reports missing after this long is wanted again (the walk
+    /// that found it missing may have started before the delivery was staged).
+    /// </summary>
+    private static readonly TimeSpan RedeliveryGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>Every this many rounds the inventory walk starts again from the bottom (a safety net for blocks dropped from staging).</summary>
     private const int FullRescanRounds = 30;
 
@@ -267,9 +273,19 @@ public sealed class BlockDownloader : IDisposable
         foreach (var e in missing)
         {
             var hash = e.WinningBlockHash.ToLowerInvariant();
-            if (_delivered.ContainsKey(hash))
+            if (_delivered.TryGetValue(hash, out var delivered))
             {
-                continue;
+                if (now - delivered.At < RedeliveryGrace)
+                {
+                    continue;
+                }
+
+                // Delivered a while ago, yet the node's own inventory says it lacks the block: it
+                // left staging without becoming the sortition's block (its sortition was evaluated
+                // again after a late anchor block or a reorg, or staging dropped it). Fetch it
+                // again now rather than when the delivery is forgotten, and stop counting it in
+                // the window.
+                _delivered.Remove(hash);
             }
 
             current.Add(hash);
