@@ -98,6 +98,7 @@ public static class NodeLogging
             ("miner.rbf_fee_increment", config.Miner.RbfFeeIncrement.ToString(CultureInfo.InvariantCulture)),
             ("miner.max_rbf", config.Miner.MaxRbf.ToString(CultureInfo.InvariantCulture)),
             ("miner.burn_fee_cap", config.Miner.BurnFeeCap.ToString(CultureInfo.InvariantCulture)),
+            ("miner.max_block_transactions", config.Miner.MaxBlockTransactions.ToString(CultureInfo.InvariantCulture)),
             ("logging.level", config.Logging.Level.ToString().ToLowerInvariant()),
             ("logging.json", config.Logging.Json ? "true" : "false"),
             ("logging.file", Q(config.Logging.File)),
