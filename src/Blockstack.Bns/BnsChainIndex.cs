@@ -39,6 +39,7 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     private readonly bool _ownsStore;
     private readonly ChainCoordinator _chain;
     private readonly object _writeGate = new();
+    private readonly Lock _zonefileGate = new();
     private readonly NameEventHub _watchers = new();
     private const int MaxCachedNames = 1 << 20;
     private const int MaxCachedZonefiles = 4096;
@@ -96,6 +97,12 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Raised once for every zonefile newly stored by <see cref="PutZonefile"/> (hash, content), on
+    /// the storing thread after the write; not for content already held.
+    /// </summary>
+    public event Action<Buff, byte[]>? ZonefileStored;
 
     public ulong TipHeight => _tip.Height;
 
@@ -549,10 +556,80 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
             return new BnsQueryError(BnsQueryErrors.ZonefileHashUnknown, $"no name on chain has zonefile hash {hash.ToHex()}");
         }
 
-        using var batch = _store.CreateBatch();
-        batch.Put(BnsColumn.Zonefiles, hash.Span, content);
-        batch.Commit();
+        bool stored;
+        lock (_zonefileGate)
+        {
+            stored = !_store.Contains(BnsColumn.Zonefiles, hash.Span.ToArray());
+            if (stored)
+            {
+                using var batch = _store.CreateBatch();
+                batch.Put(BnsColumn.Zonefiles, hash.Span, content);
+                batch.Commit();
+            }
+        }
+
+        if (stored)
+        {
+            ZonefileStored?.Invoke(hash, content.ToArray());
+        }
+
         return (hash, names);
+    }
+
+    /// <summary>True when the content of this zonefile hash is stored here.</summary>
+    public bool HasZonefile(ReadOnlySpan<byte> hash160) =>
+        hash160.Length == BnsConstants.HashLength && _store.Contains(BnsColumn.Zonefiles, hash160.ToArray());
+
+    /// <summary>True when some name on chain (at the indexed tip, now or earlier) has this zonefile hash.</summary>
+    public bool IsZonefileHashOnChain(ReadOnlySpan<byte> hash160)
+    {
+        if (hash160.Length != BnsConstants.HashLength)
+        {
+            return false;
+        }
+
+        foreach (var _ in _store.Prefix(BnsColumn.Hashes, hash160.ToArray()))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Zonefile hashes named on chain (the Hashes index, which follows the canonical tip) whose
+    /// content is not stored here, in hash order, at most <paramref name="max"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]> GetMissingZonefileHashes(int max)
+    {
+        var missing = new List<byte[]>();
+        byte[]? last = null;
+        foreach (var (key, _) in _store.Range(BnsColumn.Hashes, [], null))
+        {
+            if (missing.Count >= max)
+            {
+                break;
+            }
+
+            if (key.Length < BnsConstants.HashLength)
+            {
+                continue;
+            }
+
+            var hash = key.AsSpan(0, BnsConstants.HashLength);
+            if (last is not null && hash.SequenceEqual(last))
+            {
+                continue;
+            }
+
+            last = hash.ToArray();
+            if (!_store.Contains(BnsColumn.Zonefiles, last))
+            {
+                missing.Add(last);
+            }
+        }
+
+        return missing;
     }
 
     public BnsQueryResult<BnsNameProof> ProveName(NameId id)

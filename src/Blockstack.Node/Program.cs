@@ -26,6 +26,8 @@ public static class Program
         var networkFlag = new Option<string?>("--network") { Description = "mainnet, testnet or regtest (overrides node.network)" };
         var grpcBindFlag = new Option<string?>("--grpc-bind") { Description = "gRPC listen address host:port (overrides node.grpc_bind)" };
         var prometheusFlag = new Option<string?>("--prometheus-bind") { Description = "Metrics listen address host:port or off (overrides node.prometheus_bind)" };
+        var p2pBindFlag = new Option<string?>("--p2p-bind") { Description = "Peer listener address host:port or off (overrides p2p.bind)" };
+        var bootstrapFlag = new Option<string?>("--bootstrap-peers") { Description = "Comma-separated host:port peers to dial (overrides p2p.bootstrap_peers)" };
         var logLevelFlag = new Option<string?>("--log-level") { Description = "verbose, debug, information, warning, error or fatal (overrides logging.level)" };
         var logJsonFlag = new Option<bool>("--log-json") { Description = "Console logs as compact JSON (overrides logging.json)" };
         var mineFlag = new Option<bool>("--mine") { Description = "Enable the miner (overrides miner.enabled)" };
@@ -46,6 +48,8 @@ public static class Program
             Add(networkFlag, "node.network");
             Add(grpcBindFlag, "node.grpc_bind");
             Add(prometheusFlag, "node.prometheus_bind");
+            Add(p2pBindFlag, "p2p.bind");
+            Add(bootstrapFlag, "p2p.bootstrap_peers");
             Add(logLevelFlag, "logging.level");
             if (parse.GetValue(logJsonFlag))
             {
@@ -86,7 +90,7 @@ public static class Program
 
         var start = new Command("start", "Run the node")
         {
-            configFile, regtest, datadirFlag, networkFlag, grpcBindFlag, prometheusFlag, logLevelFlag, logJsonFlag, mineFlag,
+            configFile, regtest, datadirFlag, networkFlag, grpcBindFlag, prometheusFlag, p2pBindFlag, bootstrapFlag, logLevelFlag, logJsonFlag, mineFlag,
         };
         start.SetAction(async (parse, ct) =>
         {
@@ -108,7 +112,7 @@ public static class Program
 
         var checkConfig = new Command("check-config", "Validate a configuration without starting; prints the effective settings (secrets masked)")
         {
-            configFile, regtest, datadirFlag, networkFlag, grpcBindFlag, prometheusFlag, logLevelFlag, logJsonFlag, mineFlag, probe,
+            configFile, regtest, datadirFlag, networkFlag, grpcBindFlag, prometheusFlag, p2pBindFlag, bootstrapFlag, logLevelFlag, logJsonFlag, mineFlag, probe,
         };
         checkConfig.SetAction(async (parse, ct) =>
         {

@@ -45,7 +45,7 @@ internal static class DaemonBench
                 var port = FreePort();
                 var sw = Stopwatch.StartNew();
                 await using var node = NodeProcess.Start(
-                    ["start", "--regtest", "--datadir", dir.Path, "--grpc-bind", $"127.0.0.1:{port}"],
+                    ["start", "--regtest", "--datadir", dir.Path, "--grpc-bind", $"127.0.0.1:{port}", "--p2p-bind", "127.0.0.1:0"],
                     new() { ["BLOCKSTACK__BURNCHAIN__RPC_PORT"] = "0", ["BLOCKSTACK__BURNCHAIN__BLOCK_INTERVAL"] = interval.ToString(CultureInfo.InvariantCulture) });
                 using var channel = Channel(port);
                 var client = new NodeService.NodeServiceClient(channel);
@@ -100,7 +100,7 @@ internal static class DaemonBench
             }
 
             var sw = Stopwatch.StartNew();
-            await using var node = NodeProcess.Start(["start", "--regtest", "--datadir", dir.Path, "--grpc-bind", $"127.0.0.1:{port}"], env);
+            await using var node = NodeProcess.Start(["start", "--regtest", "--datadir", dir.Path, "--grpc-bind", $"127.0.0.1:{port}", "--p2p-bind", "127.0.0.1:0"], env);
             using var channel = Channel(port);
             var client = new NodeService.NodeServiceClient(channel);
             NodeInfo? info = null;
@@ -330,7 +330,7 @@ internal static class DaemonBench
     private static string WriteConfig(string dir, string name, string dataDir, int grpcPort, int rpcPort, string? minerWif)
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"[node]\nnetwork = \"regtest\"\ndata_dir = \"{dataDir}\"\ngrpc_bind = \"127.0.0.1:{grpcPort}\"\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"[node]\nnetwork = \"regtest\"\ndata_dir = \"{dataDir}\"\ngrpc_bind = \"127.0.0.1:{grpcPort}\"\n\n[p2p]\nbind = \"127.0.0.1:0\"\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"[burnchain]\nmode = \"bitcoind\"\nrpc_host = \"127.0.0.1\"\nrpc_port = {rpcPort}\nusername = \"{RpcUser}\"\npassword = \"{RpcPassword}\"\npoll_interval = 0.05\n");
         if (minerWif is not null)
         {

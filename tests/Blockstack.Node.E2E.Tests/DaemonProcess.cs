@@ -8,11 +8,11 @@ using Grpc.Net.Client;
 namespace Blockstack.Node.E2E.Tests;
 
 /// <summary>The ports one daemon listens on, picked free by the test (bind to port 0, read, release).</summary>
-internal sealed record DaemonPorts(int Grpc, int BitcoindRpc, int Metrics)
+internal sealed record DaemonPorts(int Grpc, int BitcoindRpc, int Metrics, int P2p)
 {
     public static DaemonPorts Pick()
     {
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        var listeners = Enumerable.Range(0, 4).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
         try
         {
             foreach (var l in listeners)
@@ -21,7 +21,7 @@ internal sealed record DaemonPorts(int Grpc, int BitcoindRpc, int Metrics)
             }
 
             var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-            return new DaemonPorts(ports[0], ports[1], ports[2]);
+            return new DaemonPorts(ports[0], ports[1], ports[2], ports[3]);
         }
         finally
         {
@@ -90,6 +90,7 @@ internal sealed class DaemonProcess : IDisposable
             "start", "--regtest", "--datadir", dataDir,
             "--grpc-bind", $"127.0.0.1:{ports.Grpc}",
             "--prometheus-bind", $"127.0.0.1:{ports.Metrics}",
+            "--p2p-bind", $"127.0.0.1:{ports.P2p}",
         })
         {
             info.ArgumentList.Add(a);

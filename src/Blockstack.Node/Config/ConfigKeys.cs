@@ -46,6 +46,8 @@ public static class ConfigKeys
 {
     public const string DefaultGrpcBind = "127.0.0.1:20443";
 
+    public const string DefaultP2pBind = "127.0.0.1:20444";
+
     public static readonly IReadOnlyList<string> Networks = ["mainnet", "testnet", "regtest"];
 
     public static readonly IReadOnlyList<ConfigKey> All =
@@ -77,6 +79,13 @@ public static class ConfigKeys
         new("miner", "max_rbf", ConfigValueType.Integer, _ => "150", "Highest RBF fee rate as a percentage of satoshis_per_byte.", Min: 100, Max: 10_000),
         new("miner", "burn_fee_cap", ConfigValueType.Integer, _ => "20000", "Most satoshis one commitment may burn or pay; burn_amount must not exceed it.", Min: 1, Max: 21_000_000L * 100_000_000L),
         new("miner", "max_block_transactions", ConfigValueType.Integer, _ => "500", "Most mempool transactions per mined block (besides the coinbase); 0 mines coinbase-only blocks. At most the mempool's capacity, 10,000.", Min: 0, Max: 10_000),
+
+        new("p2p", "bind", ConfigValueType.OptionalEndpoint, _ => DefaultP2pBind, "Address the peer listener (PeerService, HTTP/2) listens on, or off (the node still dials its bootstrap peers)."),
+        new("p2p", "advertise", ConfigValueType.String, _ => null, "host:port other nodes dial to reach this one; default: the bind address."),
+        new("p2p", "bootstrap_peers", ConfigValueType.String, _ => "", "Comma-separated host:port list of peers dialled at start and re-dialled while disconnected."),
+        new("p2p", "max_peers", ConfigValueType.Integer, _ => "32", "Most peers at once, inbound and outbound together.", Min: 1, Max: 10_000),
+        new("p2p", "max_message_bytes", ConfigValueType.Integer, _ => "4194304", "Largest gRPC message sent or received on the peer network (bytes).", Min: 65_536, Max: 256L * 1024 * 1024),
+        new("p2p", "ban_seconds", ConfigValueType.Integer, _ => "3600", "How long a peer that sent invalid data stays banned (seconds).", Min: 1, Max: 30L * 24 * 3600),
 
         new("logging", "level", ConfigValueType.Choice, _ => "information", "Lowest level written: verbose, debug, information, warning, error, fatal.", Choices: ["verbose", "debug", "information", "warning", "error", "fatal"]),
         new("logging", "json", ConfigValueType.Boolean, _ => "false", "Console lines as compact JSON (CLEF) instead of text."),

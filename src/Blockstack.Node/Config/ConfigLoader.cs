@@ -112,7 +112,7 @@ public static class ConfigLoader
         {
             var key = KeyText(kv.Key);
             var where = $"{fileName}:{Line(kv)}";
-            errors.Add(new ConfigError(where, $"key '{key}' is outside any section; put it under [node], [burnchain], [miner] or [logging]"));
+            errors.Add(new ConfigError(where, $"key '{key}' is outside any section; put it under [node], [burnchain], [miner], [p2p] or [logging]"));
         }
 
         var seenSections = new HashSet<string>(StringComparer.Ordinal);
@@ -154,7 +154,7 @@ public static class ConfigLoader
 
             if (!ConfigKeys.IsSection(section))
             {
-                errors.Add(new ConfigError(where, $"unknown section [{section}]; known: [node], [burnchain], [miner], [logging], [[genesis.account]]"));
+                errors.Add(new ConfigError(where, $"unknown section [{section}]; known: [node], [burnchain], [miner], [p2p], [logging], [[genesis.account]]"));
                 continue;
             }
 
@@ -470,6 +470,51 @@ public static class ConfigLoader
             errors.Add(new ConfigError(Where("miner.burn_amount"), $"'miner.burn_amount' ({burnAmount}) exceeds 'miner.burn_fee_cap' ({burnFeeCap})"));
         }
 
+        // [p2p]
+        var p2pBind = Endpoint("p2p.bind", optional: true);
+        if (p2pBind is not null && p2pBind.Port != 0)
+        {
+            if (grpcBind is not null && grpcBind.Equals(p2pBind))
+            {
+                errors.Add(new ConfigError(Where("p2p.bind"), $"'p2p.bind' must differ from 'node.grpc_bind' ({grpcBind}): PeerService is served on its own port"));
+            }
+            else if (prometheusBind is not null && prometheusBind.Equals(p2pBind))
+            {
+                errors.Add(new ConfigError(Where("p2p.bind"), $"'p2p.bind' must differ from 'node.prometheus_bind' ({prometheusBind})"));
+            }
+        }
+
+        var advertise = Str("p2p.advertise");
+        if (advertise is { Length: 0 })
+        {
+            advertise = null;
+        }
+
+        if (advertise is not null && !Peers.PeerAddress.TryParse(advertise, out _, out var advertiseError))
+        {
+            errors.Add(new ConfigError(Where("p2p.advertise"), $"'p2p.advertise' must be host:port: {advertiseError}"));
+        }
+
+        var bootstrap = new List<string>();
+        foreach (var entry in (Str("p2p.bootstrap_peers") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Peers.PeerAddress.TryParse(entry, out var peer, out var peerError))
+            {
+                if (!bootstrap.Contains(peer.ToString()))
+                {
+                    bootstrap.Add(peer.ToString());
+                }
+            }
+            else
+            {
+                errors.Add(new ConfigError(Where("p2p.bootstrap_peers"), $"'p2p.bootstrap_peers': bad peer address: {peerError}"));
+            }
+        }
+
+        var maxPeers = (int)Int("p2p.max_peers");
+        var maxMessage = (int)Int("p2p.max_message_bytes");
+        var banSeconds = Int("p2p.ban_seconds");
+
         // [logging]
         var level = ChoiceOf("logging.level") switch
         {
@@ -554,6 +599,7 @@ public static class ConfigLoader
             sources.FilePath is null ? null : Path.GetFullPath(sources.FilePath))
         {
             SelfContained = sources.SelfContained,
+            P2p = new P2pSection(p2pBind, advertise, bootstrap, maxPeers, maxMessage, TimeSpan.FromSeconds(banSeconds)),
         };
         return new ConfigResult(config, []);
     }

@@ -68,6 +68,36 @@ public sealed record LoggingSection(
     string? File,
     LogRolling Rolling);
 
+/// <summary>[p2p]: the peer network (docs/peer-protocol.md).</summary>
+/// <param name="Bind">Where the peer listener listens; null when off.</param>
+/// <param name="Advertise">host:port peers dial back; null: the bind address.</param>
+/// <param name="BootstrapPeers">host:port of the peers dialled at start.</param>
+/// <param name="MaxPeers">Most peers at once.</param>
+/// <param name="MaxMessageBytes">Largest message sent or received.</param>
+/// <param name="BanDuration">How long a peer that sent invalid data stays banned.</param>
+public sealed record P2pSection(
+    IPEndPoint? Bind,
+    string? Advertise,
+    IReadOnlyList<string> BootstrapPeers,
+    int MaxPeers,
+    int MaxMessageBytes,
+    TimeSpan BanDuration)
+{
+    /// <summary>The defaults (ConfigKeys states them once; this mirrors them for configs built in code).</summary>
+    public static P2pSection Default { get; } = new(IPEndPoint.Parse(ConfigKeys.DefaultP2pBind), null, [], 32, 4 * 1024 * 1024, TimeSpan.FromHours(1));
+
+    /// <summary>The peer network's options for this section.</summary>
+    public Peers.PeerOptions ToPeerOptions() => new()
+    {
+        Bind = Bind,
+        Advertise = Advertise,
+        BootstrapPeers = BootstrapPeers,
+        MaxPeers = MaxPeers,
+        MaxMessageBytes = MaxMessageBytes,
+        BanDuration = BanDuration,
+    };
+}
+
 /// <summary>One [[genesis.account]] (regtest only).</summary>
 public sealed record GenesisAccount(string Address, ulong Ustx);
 
@@ -85,6 +115,9 @@ public sealed record NodeConfig(
 {
     /// <summary>True when started with <c>start --regtest</c>: embedded burnchain, generated keys.</summary>
     public bool SelfContained { get; init; }
+
+    /// <summary>[p2p].</summary>
+    public P2pSection P2p { get; init; } = P2pSection.Default;
 }
 
 /// <summary>One configuration problem, located where possible (file:line, environment variable or flag).</summary>

@@ -20,6 +20,9 @@ public sealed record NodeRuntimeParts(INodeBackend Backend, Func<CancellationTok
 
     /// <summary>The miner's counters, when the node mines.</summary>
     public Blockstack.Mining.MinerMetrics? Miner { get; init; }
+
+    /// <summary>The peer network's parts (peer table, the node as peers see it); null: no peer network.</summary>
+    public PeerComposition? Peers { get; init; }
 }
 
 /// <summary>Builds the runtime from the validated config (the seam the integration step fills).</summary>
@@ -101,6 +104,7 @@ public static partial class NodeComposition
         RegtestNode? burnchain = null;
         NodeRuntimeParts? parts = null;
         NodeHost? host = null;
+        Peers.PeerHost? peerHost = null;
         using var runCts = new CancellationTokenSource();
         Task? run = null;
         var exit = ExitCodes.Ok;
@@ -120,6 +124,16 @@ public static partial class NodeComposition
             var grpcAt = host.GrpcEndpoint.ToString();
             var metricsAt = host.MetricsEndpoint?.ToString() ?? "off";
             LogServing(log, grpcAt, metricsAt);
+            if (parts.Peers is { } peers && peers.Options.Bind is { } p2pBind)
+            {
+                // The p2p listener: PeerService only, on its own port.
+                peerHost = Peers.PeerHost.Create(p2pBind, peers.Server, loggers);
+                await peerHost.StartAsync(cancellationToken).ConfigureAwait(false);
+                peers.Listening(peerHost.Endpoint);
+                host.PeerEndpoint = peerHost.Endpoint;
+                LogServingPeers(log, peerHost.Endpoint, peers.Server.ListenAddress);
+            }
+
             started?.Invoke(host);
 
             run = parts.Run(runCts.Token);
@@ -149,7 +163,13 @@ public static partial class NodeComposition
         }
         finally
         {
-            // Order: services UNAVAILABLE + health NOT_SERVING and Kestrel stopped, then the runtime, then the stores.
+            // Order: the p2p listener, then services UNAVAILABLE + health NOT_SERVING and Kestrel
+            // stopped, then the runtime, then the stores.
+            if (peerHost is not null)
+            {
+                await peerHost.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (host is not null)
             {
                 await host.DisposeAsync().ConfigureAwait(false);
@@ -197,6 +217,9 @@ public static partial class NodeComposition
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Serving gRPC on {GrpcEndpoint}, metrics on {MetricsEndpoint}")]
     private static partial void LogServing(ILogger logger, string grpcEndpoint, string metricsEndpoint);
+
+    [LoggerMessage(EventId = 9107, Level = LogLevel.Information, Message = "Serving PeerService on {PeerEndpoint}, advertised as {Advertised}")]
+    private static partial void LogServingPeers(ILogger logger, System.Net.IPEndPoint peerEndpoint, string advertised);
 
     [LoggerMessage(EventId = 9103, Level = LogLevel.Information, Message = "Stopping: services unavailable, then runtime, then stores")]
     private static partial void LogStopping(ILogger logger);

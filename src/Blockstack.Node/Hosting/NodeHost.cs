@@ -55,6 +55,9 @@ public sealed partial class NodeHost : IAsyncDisposable
     /// <summary>The bound gRPC endpoint (the real port when the config said 0).</summary>
     public IPEndPoint GrpcEndpoint => _grpcListen?.IPEndPoint ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The p2p listener's bound endpoint (a separate Kestrel), or null when it is off or not started.</summary>
+    public IPEndPoint? PeerEndpoint { get; internal set; }
+
     /// <summary>The bound metrics endpoint, or null when metrics are off.</summary>
     public IPEndPoint? MetricsEndpoint => _metricsListen?.IPEndPoint;
 

@@ -4,6 +4,7 @@ using Blockstack.Burnchain.Watcher;
 using Blockstack.Chain;
 using Blockstack.Mining;
 using Blockstack.Node.Config;
+using Blockstack.Node.Peers;
 using Blockstack.Node.Runtime;
 using Blockstack.Stacks;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,13 @@ public static partial class RuntimeComposition
             var node = runtime;
             runtime.BurnBlockProcessed += (_, _) => FollowSyncState(node, index);
 
+            var peerOptions = config.P2p.ToPeerOptions();
+            var book = new PeerBook(peerOptions);
+            var peers = new PeerComposition(peerOptions, book, new RuntimePeerNode(runtime, bns, loggers.CreateLogger<RuntimePeerNode>()), () => node.IsShuttingDown);
+            runtime.PeerCount = () => book.Count;
+
+            peers.Client = (p, ct) => RunPeerNetworkAsync(p, loggers, ct);
+
             Miner? miner = null;
             if (config.Miner.Enabled)
             {
@@ -59,9 +67,10 @@ public static partial class RuntimeComposition
                 runtime.AddRoundHandler(new DelegateRoundHandler(async ct => await m.RunRoundAsync(ct).ConfigureAwait(false)));
             }
 
-            return new NodeRuntimeParts(runtime, ct => RunAsync(node, index, ct), new Lifetime(runtime, bns, rpc))
+            return new NodeRuntimeParts(runtime, ct => RunAsync(node, index, peers, ct), new Lifetime(runtime, bns, rpc, peers))
             {
                 Bns = bns,
+                Peers = peers,
                 MempoolSize = () => node.Mempool.Count,
                 Miner = miner?.Metrics,
             };
@@ -82,11 +91,13 @@ public static partial class RuntimeComposition
     /// <summary>
     /// Runs the runtime, and keeps BnsService's state in step with the node's sync status: on every
     /// processed burn block, and every 250 ms besides (a node restarted at the burnchain's tip is
-    /// synced before any new burn block arrives).
+    /// synced before any new burn block arrives). The peer network's client side runs beside it
+    /// (<see cref="PeerComposition.RunAsync"/>); the p2p listener is started by the host.
     /// </summary>
-    private static async Task RunAsync(NodeRuntime runtime, BnsChainIndex bns, CancellationToken cancellationToken)
+    private static async Task RunAsync(NodeRuntime runtime, BnsChainIndex bns, PeerComposition peers, CancellationToken cancellationToken)
     {
         var run = runtime.RunAsync(cancellationToken);
+        var network = peers.RunAsync(cancellationToken);
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
@@ -99,7 +110,45 @@ public static partial class RuntimeComposition
         {
         }
 
-        await run.ConfigureAwait(false);
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await network.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The client side's normal way out.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The client side of the peer network: dials the bootstrap peers and dials back peers that
+    /// handshake with this node, downloads blocks, relays items and replicates zonefiles. Started
+    /// once the p2p listener is bound, so peers are told its real address. A failure of it is a bug:
+    /// it is logged and the node goes on without peers rather than stopping.
+    /// </summary>
+    private static async Task RunPeerNetworkAsync(PeerComposition peers, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        using var network = new PeerNetwork(peers.Node, peers.Book, peers.Options, loggers: loggers);
+        peers.Book.InboundHandshake += network.OnInboundHandshake;
+        try
+        {
+            await network.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPeerNetworkFailed(loggers.CreateLogger<PeerNetwork>(), e);
+        }
+        finally
+        {
+            peers.Book.InboundHandshake -= network.OnInboundHandshake;
+        }
     }
 
     private static void FollowSyncState(NodeRuntime runtime, BnsChainIndex bns)
@@ -154,14 +203,18 @@ public static partial class RuntimeComposition
             log);
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "peer network: stopped by an unexpected failure; the node runs on without peers")]
+    private static partial void LogPeerNetworkFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "miner: the node refused its own block {Block}: {Code}: {Reason}")]
     private static partial void LogStagingRefused(ILogger logger, string block, string code, string reason);
 
-    private sealed class Lifetime(NodeRuntime runtime, BnsChainIndex bns, BitcoinRpcClient rpc) : IAsyncDisposable
+    private sealed class Lifetime(NodeRuntime runtime, BnsChainIndex bns, BitcoinRpcClient rpc, PeerComposition peers) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             bns.State = BnsServiceState.ShuttingDown;
+            peers.Dispose();
             await runtime.DisposeAsync().ConfigureAwait(false);
             bns.Dispose();
             rpc.Dispose();

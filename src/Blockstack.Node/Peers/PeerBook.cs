@@ -35,6 +35,19 @@ public sealed record PeerEntry(PeerIdentity Identity, PeerDirection Direction, s
 
 public sealed record PeerBan(string Key, DateTimeOffset Until, string Reason);
 
+/// <summary>What a session token stands for.</summary>
+public enum PeerSessionStatus
+{
+    /// <summary>An open session of a peer in good standing.</summary>
+    Open,
+
+    /// <summary>No such session (never opened, dropped, or its ban expired).</summary>
+    Unknown,
+
+    /// <summary>The session of a peer banned since: its calls are refused until the ban ends.</summary>
+    Banned,
+}
+
 /// <summary>
 /// The node's table of peers (thread-safe): inbound sessions, outbound connections and bans. A
 /// peer counts once however many directions it is connected in; a ban covers its node id and its
@@ -46,6 +59,7 @@ public sealed class PeerBook
     private readonly TimeProvider _time;
     private readonly List<PeerEntry> _entries = [];
     private readonly Dictionary<string, PeerBan> _bans = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, PeerIdentity> _bannedSessions = new(StringComparer.Ordinal);
 
     public PeerBook(PeerOptions options, TimeProvider? time = null, string? nodeId = null)
     {
@@ -62,6 +76,12 @@ public sealed class PeerBook
 
     /// <summary>Raised (outside the lock) when a peer is banned, so its connections can be dropped.</summary>
     public event Action<PeerIdentity, string>? PeerBanned;
+
+    /// <summary>
+    /// Raised (outside the lock) after a peer that called our Handshake was admitted, so the client
+    /// side can dial it back at its listen address.
+    /// </summary>
+    public event Action<PeerIdentity>? InboundHandshake;
 
     /// <summary>Distinct peers connected in either direction.</summary>
     public int Count
@@ -137,7 +157,15 @@ public sealed class PeerBook
                 }
             }
 
-            _entries.RemoveAll(e => e.Identity.NodeId == peer.NodeId || (peer.ListenAddress.Length > 0 && string.Equals(e.Identity.ListenAddress, peer.ListenAddress, StringComparison.OrdinalIgnoreCase)));
+            foreach (var e in _entries)
+            {
+                if (e.SessionToken is { } token && IsOf(e, peer) && _bannedSessions.Count < MaxBannedSessions)
+                {
+                    _bannedSessions[token] = e.Identity;
+                }
+            }
+
+            _entries.RemoveAll(e => IsOf(e, peer));
         }
 
         PeerBanned?.Invoke(peer, reason);
@@ -156,11 +184,51 @@ public sealed class PeerBook
                 return admission;
             }
 
-            _entries.RemoveAll(e => e.Direction == PeerDirection.Inbound && e.Identity.NodeId == peer.NodeId);
+            // A peer restarted under a new node id at the same listen address replaces its old session.
+            _entries.RemoveAll(e => e.Direction == PeerDirection.Inbound && (e.Identity.NodeId == peer.NodeId
+                || (peer.ListenAddress.Length > 0 && string.Equals(e.Identity.ListenAddress, peer.ListenAddress, StringComparison.OrdinalIgnoreCase))));
             token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
             _entries.Add(new PeerEntry(peer, PeerDirection.Inbound, token, _time.GetUtcNow()));
-            return PeerAdmission.Admitted;
         }
+
+        InboundHandshake?.Invoke(peer);
+        return PeerAdmission.Admitted;
+    }
+
+    /// <summary>The session behind <paramref name="token"/>: open (with its peer), unknown, or of a peer banned since.</summary>
+    public PeerSessionStatus GetSession(string? token, out PeerIdentity? peer)
+    {
+        peer = null;
+        if (string.IsNullOrEmpty(token))
+        {
+            return PeerSessionStatus.Unknown;
+        }
+
+        lock (_lock)
+        {
+            if (_bannedSessions.TryGetValue(token, out var banned))
+            {
+                if (IsBannedLocked(banned.NodeId) || IsBannedLocked(banned.ListenAddress))
+                {
+                    peer = banned;
+                    return PeerSessionStatus.Banned;
+                }
+
+                _bannedSessions.Remove(token);
+                return PeerSessionStatus.Unknown;
+            }
+
+            foreach (var e in _entries)
+            {
+                if (e.Direction == PeerDirection.Inbound && e.SessionToken == token)
+                {
+                    peer = e.Identity;
+                    return IsBannedLocked(e.Identity.NodeId) || IsBannedLocked(e.Identity.ListenAddress) ? PeerSessionStatus.Banned : PeerSessionStatus.Open;
+                }
+            }
+        }
+
+        return PeerSessionStatus.Unknown;
     }
 
     /// <summary>The peer holding this session token, or null (unknown token, or the peer is banned).</summary>
@@ -210,6 +278,11 @@ public sealed class PeerBook
             _entries.RemoveAll(e => e.Direction == direction && e.Identity.NodeId == nodeId);
         }
     }
+
+    private const int MaxBannedSessions = 4096;
+
+    private static bool IsOf(PeerEntry e, PeerIdentity peer) =>
+        e.Identity.NodeId == peer.NodeId || (peer.ListenAddress.Length > 0 && string.Equals(e.Identity.ListenAddress, peer.ListenAddress, StringComparison.OrdinalIgnoreCase));
 
     private PeerAdmission AdmitLocked(PeerIdentity peer)
     {

@@ -114,6 +114,27 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
     public event EventHandler<StacksBlockAcceptedEventArgs>? StacksBlockAccepted;
 
     /// <summary>
+    /// Raised once for every transaction newly admitted to the mempool by <see cref="SubmitTransaction"/> or <see cref="SubmitTransactionFrom"/>,
+    /// on the submitting thread after the admission (outside the writer's lock).
+    /// </summary>
+    public event EventHandler<TransactionAdmittedEventArgs>? TransactionAdmitted;
+
+    /// <summary>
+    /// Raised once for every block newly put in staging by <see cref="StageBlock"/> (not for one
+    /// already staged), on the staging thread after the write (outside the writer's lock).
+    /// </summary>
+    public event EventHandler<BlockStagedEventArgs>? BlockStaged;
+
+    /// <summary>
+    /// Raised on the loop when a staged block fails validation against the sortition that elected it
+    /// (it is dropped from staging). Not raised for benign drops (expired, waiting for a parent).
+    /// </summary>
+    public event EventHandler<StagedBlockRejectedEventArgs>? StagedBlockRejected;
+
+    /// <summary>Connected peers, for <see cref="GetSyncStatus"/> (set by the host once the peer network exists).</summary>
+    public Func<int>? PeerCount { get; set; }
+
+    /// <summary>
     /// Opens (or creates) the stores under <c>&lt;DataDirectory&gt;/&lt;network&gt;/</c> and reconciles
     /// them after a crash: sortitions the index never committed are rolled back, burn blocks the
     /// index committed but the sortition store did not are replayed, and staged blocks whose
@@ -235,12 +256,30 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         }
 
         ulong? stable = Watcher.StableHeight is { } s && tip is not null ? Math.Min(s, processed) : null;
-        return new NodeSyncStatus(processed, stable, tip?.BurnHeaderHash.ToString(), known, percent, _synced, 0);
+        return new NodeSyncStatus(processed, stable, tip?.BurnHeaderHash.ToString(), known, percent, _synced, PeerCount?.Invoke() ?? 0);
     }
 
     /// <summary>Decodes the raw transaction and admits it to the mempool against the canonical tip (serialized with the loop).</summary>
-    public SubmitOutcome SubmitTransaction(ReadOnlySpan<byte> raw)
+    public SubmitOutcome SubmitTransaction(ReadOnlySpan<byte> raw) => SubmitTransactionFrom(raw, null);
+
+    /// <summary>
+    /// As <see cref="SubmitTransaction"/>; <paramref name="origin"/> (who sent it: null for a local
+    /// client) is passed to <see cref="TransactionAdmitted"/> when the transaction is admitted.
+    /// </summary>
+    public SubmitOutcome SubmitTransactionFrom(ReadOnlySpan<byte> raw, object? origin)
     {
+        var outcome = SubmitCore(raw, out var admitted);
+        if (admitted is not null)
+        {
+            Raise(TransactionAdmitted, new TransactionAdmittedEventArgs(admitted, raw.ToArray(), origin));
+        }
+
+        return outcome;
+    }
+
+    private SubmitOutcome SubmitCore(ReadOnlySpan<byte> raw, out StacksTransaction? admitted)
+    {
+        admitted = null;
         if (_shuttingDown)
         {
             return new SubmitOutcome(null, ShuttingDown, "the node is shutting down");
@@ -277,6 +316,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
                 }
             }
 
+            admitted = tx;
             return new SubmitOutcome(tx.Txid, null, null);
         }
     }
@@ -303,7 +343,9 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
     /// won is processed by the loop at once; otherwise it waits for its sortition (or its parent).
     /// Returns null when staged (or already staged), or why it was refused.
     /// </summary>
-    public ChainRejection? StageBlock(StacksBlock block)
+    /// <param name="block">The block.</param>
+    /// <param name="origin">Who sent it (a peer), or null for the node's own miner: passed to <see cref="BlockStaged"/> when the block is newly staged.</param>
+    public ChainRejection? StageBlock(StacksBlock block, object? origin = null)
     {
         ArgumentNullException.ThrowIfNull(block);
         if (_shuttingDown)
@@ -319,6 +361,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
             return bad;
         }
 
+        var added = false;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -331,10 +374,16 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
 
                 Staging.Put(new StagedBlock(hash, block, Sortitions.Tip?.BurnHeight ?? 0, 0));
                 _stagedCount++;
+                added = true;
             }
         }
 
         _stagedQueue.Writer.TryWrite(hash);
+        if (added)
+        {
+            Raise(BlockStaged, new BlockStagedEventArgs(block, bytes, origin));
+        }
+
         return null;
     }
 
@@ -722,6 +771,8 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
         // elsewhere on this fork; drop it (it left no trace in the chain store).
         NodeRuntimeLog.StagedBlockRejected(_logger, staged.Hash, rejection.Code, rejection.Message);
         _stagingRejections.Set(staged.Hash, $"{rejection.Code}: {rejection.Message}");
+        var rejected = new StagedBlockRejectedEventArgs(staged.Hash, won.ConsensusHash, rejection.Code, rejection.Message);
+        _notifications.Add(() => StagedBlockRejected?.Invoke(this, rejected));
         Staging.Delete(staged.Hash);
         _stagedCount--;
         return false;
@@ -766,6 +817,24 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
                 Staging.Delete(staged.Hash);
                 _stagedCount--;
             }
+        }
+    }
+
+    /// <summary>Raises an event outside the gate; a failing subscriber is logged, never the caller's problem.</summary>
+    private void Raise<T>(EventHandler<T>? handler, T args)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(this, args);
+        }
+        catch (Exception e)
+        {
+            NodeRuntimeLog.SubscriberFailed(_logger, e);
         }
     }
 

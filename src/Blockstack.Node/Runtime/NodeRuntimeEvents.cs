@@ -27,6 +27,42 @@ public sealed class StacksBlockAcceptedEventArgs(BlockRecord block, int transact
     public bool BecameTip { get; } = becameTip;
 }
 
+/// <summary>A transaction was newly admitted to the mempool.</summary>
+public sealed class TransactionAdmittedEventArgs(Stacks.StacksTransaction transaction, byte[] raw, object? origin) : EventArgs
+{
+    public Stacks.StacksTransaction Transaction { get; } = transaction;
+
+    /// <summary>The transaction's wire bytes as submitted.</summary>
+    public ReadOnlyMemory<byte> Raw { get; } = raw;
+
+    /// <summary>Who submitted it, as the submitter said (a peer), or null for a local client.</summary>
+    public object? Origin { get; } = origin;
+}
+
+/// <summary>A block was newly put in staging (it waits for its sortition and parent).</summary>
+public sealed class BlockStagedEventArgs(Stacks.StacksBlock block, byte[] raw, object? origin) : EventArgs
+{
+    public Stacks.StacksBlock Block { get; } = block;
+
+    /// <summary>The block's wire bytes.</summary>
+    public ReadOnlyMemory<byte> Raw { get; } = raw;
+
+    /// <summary>Who sent it (a peer), or null for the node's own miner.</summary>
+    public object? Origin { get; } = origin;
+}
+
+/// <summary>A staged block failed validation against the sortition that elected it and was dropped.</summary>
+public sealed class StagedBlockRejectedEventArgs(Stacks.StacksBlockHash blockHash, Stacks.ConsensusHash consensusHash, string code, string message) : EventArgs
+{
+    public Stacks.StacksBlockHash BlockHash { get; } = blockHash;
+
+    public Stacks.ConsensusHash ConsensusHash { get; } = consensusHash;
+
+    public string Code { get; } = code;
+
+    public string Message { get; } = message;
+}
+
 /// <summary>
 /// Work run on the runtime's loop after every fully processed burn block once the node is synced
 /// (the host plugs the miner in here). It runs outside the write lock: it may read any store, call

@@ -1,0 +1,112 @@
+namespace Blockstack.Node.Peers.Sync.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class BlockDownloadTests
+{
+    private static IEnumerable<string> Winners(IReadOnlyList<TestSortition> chain) => chain.Where(s => s.Sortition).Select(s => s.BlockHash);
+
+    [Fact]
+    public async Task Follower_300MissingSortitions_TwoPeersOneDiesMidway_AppliesAllInOrder()
+    {
+        var chain = TestChain.Build(300);
+        await using var dying = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        await using var steady = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        dying.Server.Faults.DieAfterBlocks = 40;
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(chain));
+
+        var network = follower.RunNetwork(null, dying, steady);
+
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 300), $"applied {follower.Node.Applied.Count} of 300");
+        Assert.Equal(Winners(chain), follower.Node.Applied);
+        Assert.True(dying.Server.Dead);
+        Assert.True(dying.Server.BlocksServed >= 40, $"the dying peer served {dying.Server.BlocksServed}");
+        Assert.True(steady.Server.BlocksServed > 0);
+        Assert.Equal(300, follower.Node.Offers.Count(o => o.Kind == PeerItemKind.Block && o.Status == OfferStatus.Accepted));
+        Assert.Empty(follower.Book.Bans);
+        Assert.Equal(300, network.Downloader.BlocksFetched);
+    }
+
+    [Fact]
+    public async Task Follower_PeerServesBlocksWithAnotherHash_PeerBannedAndBlocksFetchedFromTheOther()
+    {
+        var chain = TestChain.Build(50);
+        await using var liar = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        await using var honest = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        liar.Server.Faults.CorruptBlocks = true;
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(chain));
+
+        var network = follower.RunNetwork(null, liar);
+        Assert.True(await Eventually.TrueAsync(() => follower.Book.IsBanned(liar.Book.NodeId)), "the peer serving wrong blocks was not banned");
+        Assert.True(follower.Book.IsBanned(liar.Address.ToString()));
+        Assert.Equal(0, follower.Node.BlockCount);
+        Assert.DoesNotContain(follower.Node.Offers, o => o.Kind == PeerItemKind.Block);
+        network.AddPeer(honest.Address);
+
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 50), $"applied {follower.Node.Applied.Count} of 50");
+        Assert.Equal(Winners(chain), follower.Node.Applied);
+        Assert.DoesNotContain(network.ConnectedPeers, p => p.Identity!.NodeId == liar.Book.NodeId);
+        Assert.All(follower.Node.Offers, o => Assert.Equal(honest.Book.NodeId, o.From!.NodeId));
+    }
+
+    [Fact]
+    public async Task Follower_NodeFindsAFetchedBlockInvalid_SenderBanned()
+    {
+        var chain = TestChain.Build(10);
+        await using var peer = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        var node = new FakePeerNode(chain);
+        node.InvalidBlocks.Add(chain.First(s => s.Sortition).BlockHash);
+        await using var follower = await TestPeer.StartAsync(node);
+
+        var network = follower.RunNetwork(null, peer);
+
+        Assert.True(await Eventually.TrueAsync(() => follower.Book.IsBanned(peer.Book.NodeId)));
+        Assert.True(await Eventually.TrueAsync(() => network.ConnectedPeers.Count == 0));
+        Assert.Contains(follower.Book.Bans, b => b.Reason.Contains("invalid block", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StagedBlockInvalid_BansThePeerItCameFrom()
+    {
+        var chain = TestChain.Build(10);
+        await using var peer = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(chain));
+        var network = follower.RunNetwork(null, peer);
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 10));
+        var from = follower.Node.Offers[0].From!;
+
+        follower.Node.RaiseStagedBlockInvalid(chain.First(s => s.Sortition).BlockHash, from, "block-bad-state-root");
+
+        Assert.True(follower.Book.IsBanned(peer.Book.NodeId));
+        Assert.True(await Eventually.TrueAsync(() => network.ConnectedPeers.Count == 0));
+        Assert.Contains(follower.Book.Bans, b => b.Reason.Contains("block-bad-state-root", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Follower_FirstBlockNowhere_StagesNoMoreThanTheWindowThenCatchesUp()
+    {
+        var chain = TestChain.Build(300);
+        var first = chain.First(s => s.Sortition);
+        var peerNode = new FakePeerNode(chain);
+        foreach (var s in chain.Where(s => s.Sortition && s != first))
+        {
+            peerNode.Hold(s);
+        }
+
+        await using var peer = await TestPeer.StartAsync(peerNode, new PeerOptions { MaxBlocksPerRequest = 16 });
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(chain));
+        var sync = TestPeer.FastSync with { DownloadWindow = 64 };
+
+        var network = follower.RunNetwork(sync, peer);
+
+        // Nothing applies without the first block: the downloader fills its window and stops there.
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.BlockCount >= 64), $"held {follower.Node.BlockCount}");
+        var rounds = network.Downloader.Rounds;
+        Assert.True(await Eventually.TrueAsync(() => network.Downloader.Rounds >= rounds + 10));
+        Assert.InRange(follower.Node.BlockCount, 64, 64 + 16);
+        Assert.Empty(follower.Node.Applied);
+
+        peerNode.Hold(first);
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 300), $"applied {follower.Node.Applied.Count} of 300");
+        Assert.Equal(Winners(chain), follower.Node.Applied);
+    }
+}
