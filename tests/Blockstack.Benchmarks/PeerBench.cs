@@ -143,7 +143,7 @@ internal static class PeerBench
 
         var minerKey = RegtestProfile.MinerKey(MinerAddressType.P2wpkh);
         await rpc.CallAsync("generatetoaddress", RegtestProfile.FundingBlocks, minerKey.Address).ConfigureAwait(false);
-        var configPath = WriteConfig(chainDir, "build.toml", Path.Combine(chainDir, "source"), FreePort(), rpcPort, senders, minerKey.Wif, txs, p2pBind: null, bootstrap: null);
+        var configPath = WriteConfig(chainDir, "build.toml", Path.Combine(chainDir, "source"), FreePort(), rpcPort, senders, minerKey.Wif, txs, P2pSupported ? "off" : null, bootstrap: null);
         var loaded = ConfigLoader.Load(new ConfigSources { FilePath = configPath });
         if (!loaded.IsOk)
         {
