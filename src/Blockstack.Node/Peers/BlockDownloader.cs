@@ -273,9 +273,14 @@ public sealed class BlockDownloader : IDisposable
             }
 
             current.Add(hash);
-            if (!_wants.ContainsKey(hash))
+            var consensusHash = e.ConsensusHash.ToLowerInvariant();
+            if (!_wants.TryGetValue(hash, out var known)
+                || (known.InFlightPeer is null && (known.BurnHeight != e.BurnHeight || !string.Equals(known.ConsensusHash, consensusHash, StringComparison.Ordinal))))
             {
-                _wants[hash] = new Want(hash, e.ConsensusHash.ToLowerInvariant(), e.BurnHeight);
+                // New, or its sortition was evaluated again (a burnchain reorg, or a PoX anchor
+                // block that arrived after its reward cycle started): the block is now asked for,
+                // and looked up in peers' inventories, under the new consensus hash.
+                _wants[hash] = new Want(hash, consensusHash, e.BurnHeight);
             }
         }
 
