@@ -279,6 +279,22 @@ public sealed class FakePeerNode : IPeerNode
         }
     }
 
+    /// <summary>
+    /// Replaces this node's sortitions with <paramref name="sortitions"/>, as when the node evaluates
+    /// them again (a burnchain reorg, or a PoX anchor block that arrived after its reward cycle
+    /// started: same burn blocks and winners, other consensus hashes), and raises BurnTipChanged.
+    /// </summary>
+    public void Reevaluate(IReadOnlyList<TestSortition> sortitions)
+    {
+        lock (_lock)
+        {
+            _sortitions.Clear();
+            _sortitions.AddRange(sortitions);
+        }
+
+        BurnTipChanged?.Invoke();
+    }
+
     /// <summary>Gives this node a block (as if staged earlier) without raising events.</summary>
     public void Hold(TestSortition sortition)
     {
