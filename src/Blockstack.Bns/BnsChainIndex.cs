@@ -55,7 +55,18 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     /// <summary>Names as served at one tip (status and lease depend on the height); replaced at every block.</summary>
     private sealed record NameCache(IndexTip Tip)
     {
+        private int _count;
+
         public System.Collections.Concurrent.ConcurrentDictionary<NameId, NameInfo> Names { get; } = new();
+
+        /// <summary>Adds <paramref name="info"/> while the cache is below its bound (a counter, not <c>Names.Count</c>, which takes every lock).</summary>
+        public void TryAdd(NameId id, NameInfo info)
+        {
+            if (Volatile.Read(ref _count) < MaxCachedNames && Names.TryAdd(id, info))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
     }
 
     /// <summary>Opens the index over <paramref name="store"/> and catches up with <paramref name="chain"/>'s tip.</summary>
@@ -105,6 +116,12 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     public event Action<Buff, byte[]>? ZonefileStored;
 
     public ulong TipHeight => _tip.Height;
+
+    /// <summary>
+    /// Names are cached per tip, so repeated calls share one instance; past the cache's bound
+    /// (2^20 names served at one tip) further names come as new instances on every call.
+    /// </summary>
+    public bool SharesNameInfos => true;
 
     /// <summary>The block the indexes describe (the chain's canonical tip once caught up).</summary>
     public StacksBlockId TipId => _tip.Id;
@@ -363,6 +380,14 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
     public BnsQueryResult<NameInfo> GetName(NameId id)
     {
         var tip = _tip;
+
+        // A name served at this tip before is answered from the cache without reading its row.
+        var cache = _nameCache;
+        if (cache.Tip == tip && cache.Names.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
         return LoadName(id, tip) is { } info ? info : NotFound(id);
     }
 
@@ -685,9 +710,9 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
         };
         var lease = resolved?.Lease;
         var info = new NameInfo(id, row.Owner, row.Properties.ZonefileHash, lease?.Start, lease?.End, status, row.LastTxid);
-        if (cache.Tip == tip && cache.Names.Count < MaxCachedNames)
+        if (cache.Tip == tip)
         {
-            cache.Names.TryAdd(id, info);
+            cache.TryAdd(id, info);
         }
 
         return info;

@@ -14,6 +14,13 @@ public interface IBnsQueries
 
     BnsQueryResult<NameInfo> GetName(NameId id);
 
+    /// <summary>
+    /// True when <see cref="GetName"/> hands out one shared, immutable <see cref="NameInfo"/> per name
+    /// and tip, so a caller may cache what it derives from one by the instance; false when every
+    /// call builds a new one (caching by instance would then only grow).
+    /// </summary>
+    bool SharesNameInfos => false;
+
     BnsQueryResult<BnsPage<NameInfo>> ListNames(Buff ns, byte[]? cursor, int limit);
 
     BnsPage<NameInfo> ListNamesByOwner(Principal owner, byte[]? cursor, int limit);

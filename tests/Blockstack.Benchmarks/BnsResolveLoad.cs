@@ -5,10 +5,12 @@ using Blockstack.Bitcoin;
 using Blockstack.Bns;
 using Blockstack.Chain;
 using Blockstack.Node.Grpc;
+using Blockstack.Node.Hosting;
 using Blockstack.Protos.V1;
 using Blockstack.Stacks;
 using Blockstack.Stacks.Vrf;
 using Blockstack.Storage;
+using Google.Protobuf;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,20 +26,27 @@ namespace Blockstack.Benchmarks;
 /// ResolveName load (docs/benchmarks.md, "BNS"): this process builds a chain whose native bns
 /// contract holds <c>names</c> names (namespace preorder/reveal, <c>name-import</c> calls in blocks,
 /// namespace-ready), follows it with the RocksDB-backed <see cref="BnsChainIndex"/> and serves the
-/// real <see cref="BnsGrpcService"/> on 127.0.0.1; a second process (this executable in client mode)
-/// calls ResolveName over HTTP/2 with Grpc.Net.Client from many concurrent tasks, then pages
-/// through every name with ListNames.
-/// <c>dotnet run -c Release --project tests/Blockstack.Benchmarks -- bns-load [names] [concurrency] [seconds]</c>.
+/// real <see cref="BnsGrpcService"/> (with the daemon's metrics interceptor) on 127.0.0.1; a second
+/// process (this executable in client mode) calls ResolveName over HTTP/2 with Grpc.Net.Client from
+/// many concurrent tasks, checks every answer against the one expected, then pages through every
+/// name with ListNames. Each concurrency level gets a warm-up (<c>BNS_BENCH_WARMUP</c> seconds,
+/// default 10: the JIT tiers the hot paths up) and a measured window; the CPU time both processes
+/// spend in the window is reported per call. <c>BNS_BENCH_CONNECTIONS</c> (default 2) sets the
+/// client's HTTP/2 connections.
+/// <c>dotnet run -c Release --project tests/Blockstack.Benchmarks -- bns-load [names] [concurrency[,concurrency…]] [seconds]</c>.
 /// </summary>
 internal static class BnsResolveLoad
 {
     private const string Ns = "bench";
     private const int ImportsPerBlock = 2000;
+    private const string MeasureStart = "measure-start";
+    private static readonly byte[] Zonefile = "$ORIGIN bench\n$TTL 3600\n_http._tcp URI 10 1 \"https://example.com\"\n"u8.ToArray();
+    private const string MeasuredCalls = "measured-calls ";
 
     public static async Task<int> ServeAsync(string[] args)
     {
         var names = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        var concurrency = args.Length > 2 ? args[2] : "64";
+        var concurrency = args.Length > 2 ? args[2] : "16,32,64";
         var seconds = args.Length > 3 ? args[3] : "10";
         var dir = Path.Combine(Path.GetTempPath(), "bench-bns-" + Guid.NewGuid().ToString("N"));
         try
@@ -49,8 +58,7 @@ internal static class BnsResolveLoad
             using var index = BnsChainIndex.Open(Path.Combine(dir, "bns"), builder.Coordinator, rocks);
             builder.BuildNames(names);
             Console.WriteLine($"built {names:N0} names in {builder.Coordinator.Tip.Height} blocks through the bns contract and indexed them: {sw.Elapsed.TotalSeconds:F1} s");
-            var zonefile = "$ORIGIN bench\n$TTL 3600\n_http._tcp URI 10 1 \"https://example.com\"\n"u8.ToArray();
-            if (!index.PutZonefile(zonefile).IsOk)
+            if (!index.PutZonefile(Zonefile).IsOk)
             {
                 throw new InvalidOperationException("zonefile not accepted");
             }
@@ -81,6 +89,10 @@ internal static class BnsResolveLoad
                 k.Limits.Http2.MaxStreamsPerConnection = 256;
             });
             web.Services.AddBnsGrpc(index);
+
+            // As the daemon serves it (NodeHost): every call also counted by the metrics interceptor.
+            web.Services.AddSingleton(new NodeMetrics());
+            web.Services.AddGrpcMetrics();
             await using var app = web.Build();
             app.MapBnsGrpc();
             await app.StartAsync().ConfigureAwait(false);
@@ -101,8 +113,30 @@ internal static class BnsResolveLoad
             var serverCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             using var client = Process.Start(start)!;
             Console.WriteLine($"client process {client.Id} → {address}");
+            var windowCpu0 = TimeSpan.Zero;
+            var windowCpu = TimeSpan.Zero;
             while (await client.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
+                // The client marks the measured window's start and end: the server's CPU in between,
+                // over the calls the client made in it, is the server's CPU per call.
+                if (line == MeasureStart)
+                {
+                    windowCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                    continue;
+                }
+
+                if (line.StartsWith("ResolveName: ", StringComparison.Ordinal))
+                {
+                    windowCpu = Process.GetCurrentProcess().TotalProcessorTime - windowCpu0;
+                }
+
+                if (line.StartsWith(MeasuredCalls, StringComparison.Ordinal))
+                {
+                    var calls = long.Parse(line.AsSpan(MeasuredCalls.Length), CultureInfo.InvariantCulture);
+                    Console.WriteLine($"server CPU in the measured window: {windowCpu.TotalSeconds:F2} s = {windowCpu.TotalMicroseconds / Math.Max(1, calls):F1} µs per call");
+                    continue;
+                }
+
                 Console.WriteLine(line);
             }
 
@@ -127,69 +161,121 @@ internal static class BnsResolveLoad
     {
         var address = args[1];
         var names = int.Parse(args[2], CultureInfo.InvariantCulture);
-        var concurrency = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var levels = args[3].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var seconds = double.Parse(args[4], CultureInfo.InvariantCulture);
-        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        var warmUp = double.Parse(Environment.GetEnvironmentVariable("BNS_BENCH_WARMUP") ?? "10", CultureInfo.InvariantCulture);
+        var connections = int.Parse(Environment.GetEnvironmentVariable("BNS_BENCH_CONNECTIONS") ?? "2", CultureInfo.InvariantCulture);
+
+        // One channel per connection; the calls of each task go over one of them, round robin.
+        var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             MaxReceiveMessageSize = 64 * 1024 * 1024,
-        });
-        var bns = new BnsService.BnsServiceClient(channel);
-
-        // Warm-up, then the measured run; each task records its own latencies.
-        var warm = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var (count, errors, elapsed, latencies) = await RunAsync(bns, names, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-        latencies.Sort();
-        double Pct(double p) => latencies[(int)Math.Min(latencies.Count - 1, p * latencies.Count)] * 1000.0 / Stopwatch.Frequency;
-        Console.WriteLine($"ResolveName: {count:N0} calls in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:N0}/s, concurrency {concurrency}, errors {errors}, p50 {Pct(0.50):F2} ms, p99 {Pct(0.99):F2} ms, max {Pct(1):F2} ms (client CPU {cpu.TotalSeconds:F1} s)");
-
-        Console.WriteLine($"ResolveName calls including warm-up: {warm.Count + count}");
-
-        // Paging through every name.
-        var sw = Stopwatch.StartNew();
-        var pages = 0;
-        var seen = 0;
-        var token = "";
-        do
+        })).ToArray();
+        try
         {
-            var page = await bns.ListNamesAsync(new ListNamesRequest { Namespace = Ns, PageSize = 1000, PageToken = token }).ConfigureAwait(false);
-            pages++;
-            seen += page.Names.Count;
-            token = page.NextPageToken;
+            var clients = channels.Select(c => new BnsService.BnsServiceClient(c)).ToArray();
+
+            // The requests and the exact answers expected, built before any call: every answer is compared
+            // field by field, and a wrong answer counts as an error like a failed call.
+            var requests = new ResolveNameRequest[names];
+            var expected = new ResolveNameResponse[names];
+            var zonefileHash = Convert.ToHexStringLower(Hash160.Of(Zonefile).ToArray());
+            for (var i = 0; i < names; i++)
+            {
+                var fqn = NameOf(i) + "." + Ns;
+                requests[i] = new ResolveNameRequest { Name = fqn };
+                expected[i] = new ResolveNameResponse
+                {
+                    Name = fqn,
+                    Owner = Owner(i).ToString(),
+                    ZonefileHash = zonefileHash,
+                    Status = Blockstack.Protos.V1.NameStatus.Active,
+                    Zonefile = ByteString.CopyFrom(Zonefile),
+                };
+            }
+
+            var failed = false;
+            foreach (var concurrency in levels)
+            {
+                // Warm-up (the JIT tiers up the hot paths of both processes), then the measured window.
+                var warm = await RunAsync(clients, requests, expected, concurrency, TimeSpan.FromSeconds(warmUp)).ConfigureAwait(false);
+                Console.WriteLine(MeasureStart);
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                var run = await RunAsync(clients, requests, expected, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+                var latencies = run.Latencies;
+                latencies.Sort();
+                double Pct(double p) => latencies[(int)Math.Min(latencies.Count - 1, p * latencies.Count)] * 1000.0 / Stopwatch.Frequency;
+                var count = latencies.Count;
+                var errors = run.Failed + run.Wrong + warm.Failed + warm.Wrong;
+                Console.WriteLine($"ResolveName: {count:N0} calls in {run.Elapsed.TotalSeconds:F1} s = {count / run.Elapsed.TotalSeconds:N0}/s, concurrency {concurrency}, connections {connections}, errors {errors}, p50 {Pct(0.50):F2} ms, p99 {Pct(0.99):F2} ms, max {Pct(1):F2} ms (client CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMicroseconds / Math.Max(1, count):F1} µs per call)");
+                Console.WriteLine(MeasuredCalls + count.ToString(CultureInfo.InvariantCulture));
+                Console.WriteLine($"ResolveName calls including warm-up: {warm.Latencies.Count + count}; failed {run.Failed + warm.Failed}, wrong answers {run.Wrong + warm.Wrong}{((run.FirstProblem ?? warm.FirstProblem) is { } problem ? "; first: " + problem : "")}");
+                failed |= errors > 0;
+            }
+
+            // Paging through every name.
+            var sw = Stopwatch.StartNew();
+            var pages = 0;
+            var seen = 0;
+            var token = "";
+            do
+            {
+                var page = await clients[0].ListNamesAsync(new ListNamesRequest { Namespace = Ns, PageSize = 1000, PageToken = token }).ConfigureAwait(false);
+                pages++;
+                seen += page.Names.Count;
+                token = page.NextPageToken;
+            }
+            while (token.Length > 0);
+            Console.WriteLine($"ListNames: {seen:N0} names in {pages} pages of ≤1000 in {sw.Elapsed.TotalSeconds:F2} s ({seen / sw.Elapsed.TotalSeconds:N0} names/s)");
+            return seen == names && !failed ? 0 : 1;
         }
-        while (token.Length > 0);
-        Console.WriteLine($"ListNames: {seen:N0} names in {pages} pages of ≤1000 in {sw.Elapsed.TotalSeconds:F2} s ({seen / sw.Elapsed.TotalSeconds:N0} names/s)");
-        return seen == names && errors == 0 ? 0 : 1;
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+        }
     }
 
-    private static async Task<(long Count, long Errors, TimeSpan Elapsed, List<long> Latencies)> RunAsync(BnsService.BnsServiceClient bns, int names, int concurrency, TimeSpan duration)
+    private static async Task<(List<long> Latencies, long Failed, long Wrong, string? FirstProblem, TimeSpan Elapsed)> RunAsync(
+        BnsService.BnsServiceClient[] clients, ResolveNameRequest[] requests, ResolveNameResponse[] expected, int concurrency, TimeSpan duration)
     {
         var sw = Stopwatch.StartNew();
         var end = sw.Elapsed + duration;
         var tasks = Enumerable.Range(0, concurrency).Select(t => Task.Run(async () =>
         {
+            var bns = clients[t % clients.Length];
             var rng = new Random(t);
             var local = new List<long>(1 << 16);
-            long errors = 0;
+            long failed = 0;
+            long wrong = 0;
+            string? problem = null;
             while (sw.Elapsed < end)
             {
-                var request = new ResolveNameRequest { Name = NameOf(rng.Next(names)) + "." + Ns };
+                var i = rng.Next(requests.Length);
                 var t0 = Stopwatch.GetTimestamp();
                 try
                 {
-                    await bns.ResolveNameAsync(request).ConfigureAwait(false);
+                    var answer = await bns.ResolveNameAsync(requests[i]).ConfigureAwait(false);
+                    if (!answer.Equals(expected[i]))
+                    {
+                        wrong++;
+                        problem ??= $"{requests[i].Name} answered {answer}";
+                    }
                 }
-                catch (Grpc.Core.RpcException)
+                catch (Grpc.Core.RpcException e)
                 {
-                    errors++;
+                    failed++;
+                    problem ??= $"{requests[i].Name} failed: {e.Status}";
                 }
 
                 local.Add(Stopwatch.GetTimestamp() - t0);
             }
 
-            return (local, errors);
+            return (local, failed, wrong, problem);
         })).ToArray();
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         var all = new List<long>(results.Sum(r => r.local.Count));
@@ -198,7 +284,15 @@ internal static class BnsResolveLoad
             all.AddRange(r.local);
         }
 
-        return (all.Count, results.Sum(r => r.errors), sw.Elapsed, all);
+        return (all, results.Sum(r => r.failed), results.Sum(r => r.wrong), results.Select(r => r.problem).FirstOrDefault(p => p is not null), sw.Elapsed);
+    }
+
+    /// <summary>The owner <see cref="Builder"/> imports name <paramref name="i"/> to.</summary>
+    private static StandardPrincipal Owner(int i)
+    {
+        var h = new byte[20];
+        BinaryPrimitives.WriteInt32BigEndian(h.AsSpan(16), i + 1);
+        return new StandardPrincipal(new StacksAddress(StacksAddressVersion.TestnetSingleSig, new Hash160(h)));
     }
 
     private static string NameOf(int i) => "n" + i.ToString(CultureInfo.InvariantCulture);
@@ -247,16 +341,13 @@ internal static class BnsResolveLoad
                 new ClarityUInt(4), new ClarityUInt(4), new ClarityUInt(0), new ClarityPrincipal(Importer),
             ];
             Mine([Call("namespace-reveal", reveal)]);
-            var zonefileHash = new ClarityBuffer(Hash160.Of("$ORIGIN bench\n$TTL 3600\n_http._tcp URI 10 1 \"https://example.com\"\n"u8).ToArray());
+            var zonefileHash = new ClarityBuffer(Hash160.Of(Zonefile).ToArray());
             for (var start = 0; start < count; start += ImportsPerBlock)
             {
                 var txs = new List<StacksTransaction>();
                 for (var i = start; i < Math.Min(count, start + ImportsPerBlock); i++)
                 {
-                    var h = new byte[20];
-                    BinaryPrimitives.WriteInt32BigEndian(h.AsSpan(16), i + 1);
-                    var owner = new StandardPrincipal(new StacksAddress(StacksAddressVersion.TestnetSingleSig, new Hash160(h)));
-                    txs.Add(Call("name-import", ns, new ClarityBuffer(System.Text.Encoding.ASCII.GetBytes(NameOf(i))), new ClarityPrincipal(owner), zonefileHash));
+                    txs.Add(Call("name-import", ns, new ClarityBuffer(System.Text.Encoding.ASCII.GetBytes(NameOf(i))), new ClarityPrincipal(Owner(i)), zonefileHash));
                 }
 
                 Mine(txs);

@@ -84,6 +84,39 @@ public sealed class BnsChainGrpcTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ResolveName_Repeated_FollowsZonefileStoreAndNewBlocks()
+    {
+        var content = "$ORIGIN carol.id\n$TTL 3600\n"u8.ToArray();
+        var hash = Convert.ToHexStringLower(Hash160.Of(content).ToArray());
+        Tx(2, "name-preorder", B(NameHash("carol", "id", Salt)), U(10_000_000_000));
+        Tx(2, "name-register", B("id"), B("carol"), B(Salt), Hx(hash));
+        _index.State = Blockstack.Bns.BnsServiceState.Synced;
+        var bns = new BnsService.BnsServiceClient(await StartAsync());
+        var request = new ResolveNameRequest { Name = "carol.id" };
+
+        // Zonefile not stored yet: the answer has none, every time.
+        var first = await bns.ResolveNameAsync(request);
+        var again = await bns.ResolveNameAsync(request);
+        Assert.Equal(hash, first.ZonefileHash);
+        Assert.True(first.Zonefile.IsEmpty);
+        Assert.Equal(first, again);
+
+        // Stored: the next answers carry it (an answer without it was not kept).
+        await bns.PutZonefileAsync(new PutZonefileRequest { Content = Google.Protobuf.ByteString.CopyFrom(content) });
+        var stored = await bns.ResolveNameAsync(request);
+        Assert.Equal(content, stored.Zonefile.ToByteArray());
+        Assert.Equal(stored, await bns.ResolveNameAsync(request));
+        Assert.Equal(_chain.Keys[2].Principal.ToString(), stored.Owner);
+
+        // A new block transfers the name: the answer follows the new tip.
+        Tx(2, "name-transfer", B("id"), B("carol"), Pr(_chain.Keys[3].Principal), ClarityOptional.None);
+        var moved = await bns.ResolveNameAsync(request);
+        Assert.Equal(_chain.Keys[3].Principal.ToString(), moved.Owner);
+        Assert.Equal(moved, await bns.ResolveNameAsync(request));
+        Assert.Equal(Blockstack.Protos.V1.NameStatus.Active, moved.Status);
+    }
+
+    [Fact]
     public async Task GetName_IncludeProof_VerifiesAgainstTipStateRoot()
     {
         _index.State = Blockstack.Bns.BnsServiceState.Synced;

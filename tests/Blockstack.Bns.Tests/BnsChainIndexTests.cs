@@ -185,6 +185,38 @@ public sealed class BnsChainIndexTests : IDisposable
     }
 
     [Fact]
+    public void Zonefiles_MissingHashesAndStoredEvent_FollowTheChainAndFireOncePerNewContent()
+    {
+        using var index = new BnsChainIndex(new MemoryStore<BnsColumn>(), _chain.Coordinator);
+        var stored = new List<(Buff Hash, byte[] Content)>();
+        index.ZonefileStored += (hash, content) => stored.Add((hash, content));
+        var bobZone = "$ORIGIN bob.id\n"u8.ToArray();
+        var annZone = "$ORIGIN ann.id\n"u8.ToArray();
+        var bobHash = Hash160.Of(bobZone).ToArray();
+        var annHash = Hash160.Of(annZone).ToArray();
+        Namespace("id");
+        Assert.Empty(index.GetMissingZonefileHashes(10));
+        Register(null, 1, "bob", "id", Convert.ToHexStringLower(bobHash));
+        Register(null, 2, "ann", "id", Convert.ToHexStringLower(annHash));
+
+        var missing = index.GetMissingZonefileHashes(10);
+        Assert.Equal(new[] { annHash, bobHash }.OrderBy(h => Convert.ToHexString(h), StringComparer.Ordinal), missing);
+        Assert.Single(index.GetMissingZonefileHashes(1));
+        Assert.True(index.IsZonefileHashOnChain(bobHash));
+        Assert.False(index.IsZonefileHashOnChain(Hash160.Of("other"u8).ToArray()));
+        Assert.False(index.HasZonefile(bobHash));
+
+        Assert.True(index.PutZonefile(bobZone).IsOk);
+        Assert.True(index.PutZonefile(bobZone).IsOk);
+
+        var (hash, content) = Assert.Single(stored);
+        Assert.Equal(bobHash, hash.ToArray());
+        Assert.Equal(bobZone, content);
+        Assert.True(index.HasZonefile(bobHash));
+        Assert.Equal(annHash, Assert.Single(index.GetMissingZonefileHashes(10)));
+    }
+
+    [Fact]
     public void ProveName_VerifiesAgainstTipStateRoot_TamperedProofFails()
     {
         using var index = new BnsChainIndex(new MemoryStore<BnsColumn>(), _chain.Coordinator);

@@ -99,7 +99,7 @@ public sealed class BlockDownloadTests
         Assert.Equal(0, follower.Node.BlockCount);
 
         // The follower evaluates its sortitions again and now agrees with the peer: every block comes.
-        node.Reevaluate(chain);
+        node.Reorg(chain, holdBlocks: false);
 
         Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 40), $"applied {follower.Node.Applied.Count} of 40");
         Assert.Equal(Winners(chain), follower.Node.Applied);
@@ -133,5 +133,25 @@ public sealed class BlockDownloadTests
         peerNode.Hold(first);
         Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 300), $"applied {follower.Node.Applied.Count} of 300");
         Assert.Equal(Winners(chain), follower.Node.Applied);
+    }
+
+    [Fact]
+    public async Task BurnchainReorg_SeenByFollowerAndPeer_FollowerFetchesTheNewForksBlocks()
+    {
+        var before = TestChain.Build(60, seed: 1);
+        var forkPoint = before.Count - 20;
+        var after = TestChain.Extend([.. before.Take(forkPoint)], 30, seed: 2);
+        await using var peer = await TestPeer.StartAsync(new FakePeerNode(before, holdsBlocks: true));
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(before));
+        var network = follower.RunNetwork(null, peer);
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 60));
+
+        peer.Node.Reorg(after, holdBlocks: true);
+        follower.Node.Reorg(after, holdBlocks: false);
+
+        var expected = Winners(after).ToList();
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.SequenceEqual(expected)), $"applied {follower.Node.Applied.Count} of {expected.Count} on the new fork");
+        Assert.NotEqual(Winners(before).Last(), follower.Node.Applied[^1]);
+        Assert.Empty(follower.Book.Bans);
     }
 }

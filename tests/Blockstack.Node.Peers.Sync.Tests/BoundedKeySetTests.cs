@@ -1,3 +1,7 @@
+using Blockstack.Bitcoin;
+using Blockstack.Stacks;
+using Blockstack.Stacks.Vrf;
+
 namespace Blockstack.Node.Peers.Sync.Tests;
 
 [Trait("Category", "Unit")]
@@ -30,5 +34,16 @@ public sealed class BoundedKeySetTests
         Assert.Null(BlockDownloader.HashOf(block.AsSpan(0, 246)));
         Assert.Equal(BlockDownloader.HashOf(block), BlockDownloader.HashOf(block.AsSpan(0, 247)));
         Assert.Equal(64, BlockDownloader.HashOf(block)!.Length);
+    }
+
+    [Fact]
+    public void HashOf_RealBlock_EqualsTheHeadersBlockHash_AndWorkIsAtTheTestOffset()
+    {
+        var vrf = new VrfPrivateKey(Enumerable.Repeat((byte)7, 32).ToArray());
+        var header = new StacksBlockHeader(0, 5_000, 42, EcVrf.Prove(vrf, [7]), new StacksBlockHash(Hash256.Zero), Hash256.Zero, 0, Hash256.Zero, Hash256.Zero, Hash160.Zero);
+        var bytes = new StacksBlock(header, []).Serialize();
+
+        Assert.Equal(header.BlockHash.ToString(), BlockDownloader.HashOf(bytes));
+        Assert.Equal(42UL, TestChain.WorkOf(bytes));
     }
 }

@@ -279,17 +279,24 @@ public sealed class FakePeerNode : IPeerNode
         }
     }
 
-    /// <summary>
-    /// Replaces this node's sortitions with <paramref name="sortitions"/>, as when the node evaluates
-    /// them again (a burnchain reorg, or a PoX anchor block that arrived after its reward cycle
-    /// started: same burn blocks and winners, other consensus hashes), and raises BurnTipChanged.
-    /// </summary>
-    public void Reevaluate(IReadOnlyList<TestSortition> sortitions)
+    /// <summary>A burnchain reorg: the canonical burn chain becomes <paramref name="sortitions"/> (held blocks stay, the Stacks chain is applied again); raises BurnTipChanged.</summary>
+    public void Reorg(IReadOnlyList<TestSortition> sortitions, bool holdBlocks)
     {
         lock (_lock)
         {
             _sortitions.Clear();
             _sortitions.AddRange(sortitions);
+            if (holdBlocks)
+            {
+                foreach (var s in sortitions.Where(s => s.Block is not null))
+                {
+                    _blocks[s.BlockHash] = s.Block!;
+                }
+            }
+
+            _applied.Clear();
+            _next = 0;
+            Apply();
         }
 
         BurnTipChanged?.Invoke();

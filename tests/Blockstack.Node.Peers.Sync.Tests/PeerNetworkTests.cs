@@ -115,7 +115,7 @@ public sealed class PeerNetworkTests
         var node = new FakePeerNode(Chain, holdsBlocks: true);
         await using var follower = await TestPeer.StartAsync(new FakePeerNode(Chain));
         var options = follower.Options with { BootstrapPeers = [$"127.0.0.1:{port}"] };
-        using var network = new PeerNetwork(follower.Node, follower.Book, options, TestPeer.FastSync);
+        using var network = new PeerNetwork(follower.Node, follower.Book, options, sync: TestPeer.FastSync);
         using var stop = new CancellationTokenSource();
         var run = network.RunAsync(stop.Token);
         var rounds = network.Downloader.Rounds;

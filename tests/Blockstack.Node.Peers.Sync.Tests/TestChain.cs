@@ -19,13 +19,23 @@ public static class TestChain
     public const int ParentOffset = 97;
 
     /// <summary><paramref name="winners"/> winning sortitions from burn height 1; every <paramref name="gapEvery"/>-th burn block has none.</summary>
-    public static IReadOnlyList<TestSortition> Build(int winners, int gapEvery = 7, int seed = 1, int bodyBytes = 64)
+    public static IReadOnlyList<TestSortition> Build(int winners, int gapEvery = 7, int seed = 1, int bodyBytes = 64) =>
+        Extend([], winners, gapEvery, seed, bodyBytes);
+
+    /// <summary>
+    /// <paramref name="prefix"/> followed by burn blocks electing <paramref name="winners"/> more
+    /// blocks, each on the previous winner: with another <paramref name="seed"/> than the chain the
+    /// prefix was cut from, a burnchain fork.
+    /// </summary>
+    public static IReadOnlyList<TestSortition> Extend(IReadOnlyList<TestSortition> prefix, int winners, int gapEvery = 7, int seed = 1, int bodyBytes = 64)
     {
-        var list = new List<TestSortition>();
-        var parent = new string('0', 64);
-        ulong height = 0;
-        ulong work = 0;
-        while (work < (ulong)winners)
+        var list = new List<TestSortition>(prefix);
+        var lastWinner = prefix.LastOrDefault(s => s.Sortition);
+        var parent = lastWinner?.BlockHash ?? new string('0', 64);
+        var height = prefix.Count == 0 ? 0 : prefix[^1].Height;
+        var work = (ulong)prefix.Count(s => s.Sortition);
+        var target = work + (ulong)winners;
+        while (work < target)
         {
             height++;
             var burn = Hex($"burn-{seed}-{height}", 32);

@@ -61,7 +61,7 @@ public sealed class TestPeer : IAsyncDisposable
     public PeerNetwork RunNetwork(PeerSyncOptions? sync = null, params TestPeer[] bootstrap)
     {
         var options = Options with { BootstrapPeers = [.. bootstrap.Select(p => p.Address.ToString())] };
-        Network = new PeerNetwork(Node, Book, options, sync ?? FastSync);
+        Network = new PeerNetwork(Node, Book, options, sync: sync ?? FastSync);
         Server.InboundHandshake = Network.OnInboundHandshake;
         _run = Network.RunAsync(_stop.Token);
         return Network;

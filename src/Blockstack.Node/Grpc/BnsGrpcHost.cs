@@ -26,6 +26,10 @@ public static class BnsGrpcHost
             o.EnableDetailedErrors = false;
         });
         services.AddSingleton(queries);
+
+        // One service instance for every call (grpc-dotnet activates a new one per call otherwise):
+        // it holds no per-call state, and its answer cache must outlive a call.
+        services.AddSingleton<BnsGrpcService>();
         services.AddGrpcHealthChecks(o => o.Services.Map("blockstack.v1.BnsService", r => r.Tags.Contains("bns")))
             .AddCheck("bns", () => queries.State == BnsServiceState.Synced ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(queries.State.ToString()), ["bns"]);
         if (enableReflection)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Blockstack.Bns;
 using Blockstack.Protos.V1;
 using Google.Protobuf;
@@ -15,12 +16,27 @@ namespace Blockstack.Node.Grpc;
 /// </summary>
 public sealed class BnsGrpcService(IBnsQueries queries) : BnsService.BnsServiceBase
 {
+    /// <summary>
+    /// Finished ResolveName answers, kept as long as the <see cref="NameInfo"/> they were made from
+    /// (the queries cache one per name and tip, so an answer lives until the next block). Only
+    /// answers that can no longer change are kept: the name has no zonefile hash, or its zonefile
+    /// (content addressed) is stored. The messages are never changed after they are cached, so
+    /// concurrent calls may serialize the same one.
+    /// </summary>
+    private readonly ConditionalWeakTable<NameInfo, ResolveNameResponse> _resolved = new();
+
     public override Task<ResolveNameResponse> ResolveName(ResolveNameRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         Ready();
         var id = Check(BnsNames.ParseFqn(request.Name));
         var info = Check(queries.GetName(id));
+        var shared = queries.SharesNameInfos;
+        if (shared && _resolved.TryGetValue(info, out var cached))
+        {
+            return Task.FromResult(cached);
+        }
+
         var response = new ResolveNameResponse
         {
             Name = info.Id.Fqn,
@@ -28,9 +44,17 @@ public sealed class BnsGrpcService(IBnsQueries queries) : BnsService.BnsServiceB
             ZonefileHash = info.ZonefileHash.ToHex(),
             Status = Status(info.Status),
         };
-        if (info.ZonefileHash.Length == BnsConstants.HashLength && queries.GetZonefile(info.ZonefileHash) is { IsOk: true } z)
+        var complete = info.ZonefileHash.Length != BnsConstants.HashLength;
+        if (!complete && queries.GetZonefile(info.ZonefileHash) is { IsOk: true } z)
         {
-            response.Zonefile = ByteString.CopyFrom(z.Value);
+            // Zonefile contents are content addressed and never written to after they are stored.
+            response.Zonefile = UnsafeByteOperations.UnsafeWrap(z.Value);
+            complete = true;
+        }
+
+        if (shared && complete)
+        {
+            _resolved.TryAdd(info, response);
         }
 
         return Task.FromResult(response);

@@ -2,8 +2,6 @@ using System.Net;
 using Blockstack.Bns;
 using Blockstack.Node.Grpc;
 using Blockstack.Node.Runtime;
-using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -100,7 +98,7 @@ public sealed partial class NodeHost : IAsyncDisposable
         });
 
         builder.Services.AddBnsGrpc(bns, options.EnableReflection);
-        builder.Services.AddGrpc(o => o.Interceptors.Add<MetricsInterceptor>());
+        builder.Services.AddGrpcMetrics();
         builder.Services.AddHealthChecks()
             .AddCheck("host", () => state.IsStopping || backend.IsShuttingDown ? HealthCheckResult.Unhealthy("stopping") : HealthCheckResult.Healthy(), ["node", "bns"])
             .AddCheck("node", () => backend.GetSyncStatus().Synced ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("syncing"), ["node"]);
@@ -147,39 +145,6 @@ public sealed partial class NodeHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         State.Dispose();
-    }
-
-    /// <summary>Counts gRPC calls by method and final status code.</summary>
-    private sealed class MetricsInterceptor(NodeMetrics metrics) : Interceptor
-    {
-        public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        {
-            try
-            {
-                var response = await continuation(request, context).ConfigureAwait(false);
-                metrics.GrpcRequest(context.Method, nameof(StatusCode.OK));
-                return response;
-            }
-            catch (RpcException e)
-            {
-                metrics.GrpcRequest(context.Method, e.StatusCode.ToString());
-                throw;
-            }
-        }
-
-        public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-        {
-            try
-            {
-                await continuation(request, responseStream, context).ConfigureAwait(false);
-                metrics.GrpcRequest(context.Method, context.CancellationToken.IsCancellationRequested ? nameof(StatusCode.Cancelled) : nameof(StatusCode.OK));
-            }
-            catch (RpcException e)
-            {
-                metrics.GrpcRequest(context.Method, e.StatusCode.ToString());
-                throw;
-            }
-        }
     }
 
     /// <summary>

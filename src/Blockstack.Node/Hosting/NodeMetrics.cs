@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Blockstack.Node.Runtime;
+using Grpc.Core;
 using Prometheus;
 
 namespace Blockstack.Node.Hosting;
@@ -19,6 +21,7 @@ public sealed class NodeMetrics
     private readonly Gauge _syncProgress;
     private readonly Gauge _synced;
     private readonly Counter _grpcRequests;
+    private readonly ConcurrentDictionary<(string Method, StatusCode Code), Counter.Child> _grpcChildren = new();
     private readonly Counter _blocksProcessed;
     private readonly Gauge _minerCommits;
     private readonly Gauge _minerRbfs;
@@ -80,7 +83,9 @@ public sealed class NodeMetrics
         }
     }
 
-    public void GrpcRequest(string method, string code) => _grpcRequests.WithLabels(method, code).Inc();
+    /// <summary>Counts one gRPC call; the labelled counter of each (method, code) is looked up once and kept.</summary>
+    public void GrpcRequest(string method, StatusCode code) =>
+        _grpcChildren.GetOrAdd((method, code), static (key, counter) => counter.WithLabels(key.Method, key.Code.ToString()), _grpcRequests).Inc();
 
     public void BlockProcessed() => _blocksProcessed.Inc();
 }

@@ -273,13 +273,14 @@ public sealed class BlockDownloader : IDisposable
             }
 
             current.Add(hash);
+
+            // A want is keyed by block hash but looked up in peers' inventories by consensus hash,
+            // which changes when the node re-evaluates its sortitions (a reward cycle's anchor block
+            // arriving late, a reorg): a want not in flight follows the current one.
             var consensusHash = e.ConsensusHash.ToLowerInvariant();
-            if (!_wants.TryGetValue(hash, out var known)
-                || (known.InFlightPeer is null && (known.BurnHeight != e.BurnHeight || !string.Equals(known.ConsensusHash, consensusHash, StringComparison.Ordinal))))
+            if (!_wants.TryGetValue(hash, out var existing)
+                || (existing.InFlightPeer is null && !string.Equals(existing.ConsensusHash, consensusHash, StringComparison.Ordinal)))
             {
-                // New, or its sortition was evaluated again (a burnchain reorg, or a PoX anchor
-                // block that arrived after its reward cycle started): the block is now asked for,
-                // and looked up in peers' inventories, under the new consensus hash.
                 _wants[hash] = new Want(hash, consensusHash, e.BurnHeight);
             }
         }
@@ -491,6 +492,8 @@ public sealed class BlockDownloader : IDisposable
                 continue;
             }
 
+            // Marked before the offer: the relay sees the node's ItemAccepted for it on another thread.
+            _fetched.TryAdd(hash);
             OfferResult offer;
             try
             {
@@ -522,7 +525,6 @@ public sealed class BlockDownloader : IDisposable
                         _delivered[hash] = new Delivered(work, want.BurnHeight, _time.GetUtcNow(), offer.Status == OfferStatus.Accepted);
                     }
 
-                    _fetched.TryAdd(hash);
                     if (offer.Status == OfferStatus.Accepted)
                     {
                         accepted++;

@@ -60,6 +60,8 @@ public sealed class PeerBook
     private readonly List<PeerEntry> _entries = [];
     private readonly Dictionary<string, PeerBan> _bans = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PeerIdentity> _bannedSessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+    private string _listenAddress;
 
     public PeerBook(PeerOptions options, TimeProvider? time = null, string? nodeId = null)
     {
@@ -67,10 +69,22 @@ public sealed class PeerBook
         Options = options;
         _time = time ?? TimeProvider.System;
         NodeId = nodeId ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _listenAddress = options.AdvertisedAddress;
     }
 
     /// <summary>This node's random id for this run (hex, 32 bytes).</summary>
     public string NodeId { get; }
+
+    /// <summary>
+    /// host:port this node tells peers to dial it back at (handshakes in both directions):
+    /// <see cref="PeerOptions.AdvertisedAddress"/> at first; once the p2p listener is bound, its real
+    /// endpoint (port 0 resolved) unless <c>advertise</c> names another; "" when it does not listen.
+    /// </summary>
+    public string ListenAddress
+    {
+        get => Volatile.Read(ref _listenAddress);
+        set => Volatile.Write(ref _listenAddress, value ?? "");
+    }
 
     public PeerOptions Options { get; }
 
@@ -90,6 +104,7 @@ public sealed class PeerBook
         {
             lock (_lock)
             {
+                PruneIdleLocked();
                 return DistinctCount();
             }
         }
@@ -101,6 +116,7 @@ public sealed class PeerBook
         {
             lock (_lock)
             {
+                PruneIdleLocked();
                 return [.. _entries];
             }
         }
@@ -165,6 +181,7 @@ public sealed class PeerBook
                 }
             }
 
+            ForgetSessionsLocked(e => IsOf(e, peer));
             _entries.RemoveAll(e => IsOf(e, peer));
         }
 
@@ -178,17 +195,33 @@ public sealed class PeerBook
         token = "";
         lock (_lock)
         {
+            PruneIdleLocked();
+            if (peer.NodeId != NodeId && !IsBannedLocked(peer.NodeId) && !IsBannedLocked(peer.ListenAddress))
+            {
+                // A peer handshaking again (or restarted under a new node id at the same listen
+                // address) replaces its old session; it is not counted twice, and is never refused
+                // for want of room it holds itself.
+                foreach (var e in _entries)
+                {
+                    if (e.Direction == PeerDirection.Inbound && e.SessionToken is { } old && IsOf(e, peer))
+                    {
+                        _lastSeen.Remove(old);
+                    }
+                }
+
+                _entries.RemoveAll(e => e.Direction == PeerDirection.Inbound && IsOf(e, peer));
+            }
+
             var admission = AdmitLocked(peer);
             if (admission != PeerAdmission.Admitted)
             {
                 return admission;
             }
 
-            // A peer restarted under a new node id at the same listen address replaces its old session.
-            _entries.RemoveAll(e => e.Direction == PeerDirection.Inbound && (e.Identity.NodeId == peer.NodeId
-                || (peer.ListenAddress.Length > 0 && string.Equals(e.Identity.ListenAddress, peer.ListenAddress, StringComparison.OrdinalIgnoreCase))));
             token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-            _entries.Add(new PeerEntry(peer, PeerDirection.Inbound, token, _time.GetUtcNow()));
+            var now = _time.GetUtcNow();
+            _entries.Add(new PeerEntry(peer, PeerDirection.Inbound, token, now));
+            _lastSeen[token] = now;
         }
 
         InboundHandshake?.Invoke(peer);
@@ -223,7 +256,13 @@ public sealed class PeerBook
                 if (e.Direction == PeerDirection.Inbound && e.SessionToken == token)
                 {
                     peer = e.Identity;
-                    return IsBannedLocked(e.Identity.NodeId) || IsBannedLocked(e.Identity.ListenAddress) ? PeerSessionStatus.Banned : PeerSessionStatus.Open;
+                    if (IsBannedLocked(e.Identity.NodeId) || IsBannedLocked(e.Identity.ListenAddress))
+                    {
+                        return PeerSessionStatus.Banned;
+                    }
+
+                    _lastSeen[token] = _time.GetUtcNow();
+                    return PeerSessionStatus.Open;
                 }
             }
         }
@@ -245,7 +284,13 @@ public sealed class PeerBook
             {
                 if (e.Direction == PeerDirection.Inbound && e.SessionToken == token)
                 {
-                    return IsBannedLocked(e.Identity.NodeId) ? null : e.Identity;
+                    if (IsBannedLocked(e.Identity.NodeId))
+                    {
+                        return null;
+                    }
+
+                    _lastSeen[token] = _time.GetUtcNow();
+                    return e.Identity;
                 }
             }
         }
@@ -275,6 +320,7 @@ public sealed class PeerBook
     {
         lock (_lock)
         {
+            ForgetSessionsLocked(e => e.Direction == direction && e.Identity.NodeId == nodeId);
             _entries.RemoveAll(e => e.Direction == direction && e.Identity.NodeId == nodeId);
         }
     }
@@ -283,6 +329,37 @@ public sealed class PeerBook
 
     private static bool IsOf(PeerEntry e, PeerIdentity peer) =>
         e.Identity.NodeId == peer.NodeId || (peer.ListenAddress.Length > 0 && string.Equals(e.Identity.ListenAddress, peer.ListenAddress, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Drops inbound sessions not used for <see cref="PeerOptions.InboundSessionIdleTimeout"/>: a
+    /// connected peer calls at least every few seconds (its keep-alive), so such a peer is gone,
+    /// and it must not keep its place among <see cref="PeerOptions.MaxPeers"/>.
+    /// </summary>
+    private void ForgetSessionsLocked(Predicate<PeerEntry> match)
+    {
+        foreach (var e in _entries)
+        {
+            if (e.SessionToken is { } token && match(e))
+            {
+                _lastSeen.Remove(token);
+            }
+        }
+    }
+
+    private void PruneIdleLocked()
+    {
+        var cutoff = _time.GetUtcNow() - Options.InboundSessionIdleTimeout;
+        _entries.RemoveAll(e =>
+        {
+            if (e.Direction != PeerDirection.Inbound || e.SessionToken is not { } token || _lastSeen.GetValueOrDefault(token, e.Since) >= cutoff)
+            {
+                return false;
+            }
+
+            _lastSeen.Remove(token);
+            return true;
+        });
+    }
 
     private PeerAdmission AdmitLocked(PeerIdentity peer)
     {

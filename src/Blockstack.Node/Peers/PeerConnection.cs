@@ -298,8 +298,8 @@ public sealed class PeerConnection : IDisposable
             return;
         }
 
+        // The handshake gate is not disposed: a call may still hold it and release it later.
         _channel.Dispose();
-        _handshakeGate.Dispose();
     }
 
     /// <summary>Marks the connection lost (once) and raises <see cref="Lost"/>.</summary>

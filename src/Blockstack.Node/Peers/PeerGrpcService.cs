@@ -29,7 +29,6 @@ public static class PeerErrors
 public sealed class PeerServerContext(IPeerNode node, PeerBook book, Func<bool>? isShuttingDown = null)
 {
     private volatile bool _stopping;
-    private volatile string? _listenAddress;
 
     public IPeerNode Node { get; } = node ?? throw new ArgumentNullException(nameof(node));
 
@@ -40,11 +39,11 @@ public sealed class PeerServerContext(IPeerNode node, PeerBook book, Func<bool>?
     /// <summary>True once the node or the peer host started stopping: every call answers UNAVAILABLE.</summary>
     public bool IsStopping => _stopping || (isShuttingDown?.Invoke() ?? false);
 
-    /// <summary>host:port this node tells peers to dial (the bound port once the listener runs).</summary>
+    /// <summary>host:port this node tells peers to dial (<see cref="PeerBook.ListenAddress"/>: the bound port once the listener runs).</summary>
     public string ListenAddress
     {
-        get => _listenAddress ?? Options.AdvertisedAddress;
-        set => _listenAddress = value;
+        get => Book.ListenAddress;
+        set => Book.ListenAddress = value;
     }
 
     public void MarkStopping() => _stopping = true;

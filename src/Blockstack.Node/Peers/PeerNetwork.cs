@@ -36,8 +36,8 @@ public sealed class PeerNetwork : IDisposable
         IPeerNode node,
         PeerBook book,
         PeerOptions? options = null,
-        PeerSyncOptions? sync = null,
         ILoggerFactory? loggers = null,
+        PeerSyncOptions? sync = null,
         TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(node);

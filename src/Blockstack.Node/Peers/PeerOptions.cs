@@ -29,6 +29,12 @@ public sealed record PeerOptions
     /// <summary>How long a peer that sent invalid data stays banned. Default one hour.</summary>
     public TimeSpan BanDuration { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// An inbound session with no call for this long is dropped (its peer is gone; connected peers
+    /// call at least every keep-alive interval, 5 s). Default 60 s.
+    /// </summary>
+    public TimeSpan InboundSessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Most blocks one GetBlocks call asks for or serves. Default 32.</summary>
     public int MaxBlocksPerRequest { get; init; } = 32;
 

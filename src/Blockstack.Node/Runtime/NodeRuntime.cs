@@ -828,13 +828,17 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
             return;
         }
 
-        try
+        // Each subscriber on its own: one that throws does not keep the others from hearing it.
+        foreach (var subscriber in handler.GetInvocationList())
         {
-            handler(this, args);
-        }
-        catch (Exception e)
-        {
-            NodeRuntimeLog.SubscriberFailed(_logger, e);
+            try
+            {
+                ((EventHandler<T>)subscriber)(this, args);
+            }
+            catch (Exception e)
+            {
+                NodeRuntimeLog.SubscriberFailed(_logger, e);
+            }
         }
     }
 

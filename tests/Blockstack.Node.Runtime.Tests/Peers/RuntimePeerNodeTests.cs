@@ -240,6 +240,83 @@ public sealed class RuntimePeerNodeTests(PeerChain fixture) : IClassFixture<Peer
     }
 
     [Fact]
+    public async Task OfferZonefile_HashOnChain_StoredOnceFromThePeerAndAClientsPutHasNoPeer()
+    {
+        using var node = new RuntimePeerNode(Runtime, fixture.Bns);
+        var accepted = new List<PeerItem>();
+        node.ItemAccepted += item =>
+        {
+            lock (accepted)
+            {
+                accepted.Add(item);
+            }
+        };
+        var ns = "peerzones";
+        var salt = "salt"u8.ToArray();
+        var bobZone = "$ORIGIN bob.peerzones\n"u8.ToArray();
+        var annZone = "$ORIGIN bob.peerzones\n; updated\n"u8.ToArray();
+        var bobHash = Hash160.Of(bobZone).ToArray();
+        var annHash = Hash160.Of(annZone).ToArray();
+        static byte[] Hash(string text, byte[] salt) => Hash160.Of([.. System.Text.Encoding.ASCII.GetBytes(text), .. salt]).ToArray();
+        static ClarityBuffer B(byte[] bytes) => new(bytes);
+        static ClarityBuffer A(string ascii) => new(System.Text.Encoding.ASCII.GetBytes(ascii));
+        var f = new Bns.PriceFunction([7, 6, 5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 4, 250, 4, 4);
+        ClarityValue[] reveal =
+        [
+            A(ns), B(salt), new ClarityUInt(f.Base), new ClarityUInt(f.Coeff), .. f.Buckets.Select(b => (ClarityValue)new ClarityUInt(b)),
+            new ClarityUInt(f.NonAlphaDiscount), new ClarityUInt(f.NoVowelDiscount), new ClarityUInt(1000), new ClarityPrincipal(PeerChain.Alice.Principal),
+        ];
+        IReadOnlyList<ClarityValue[]>[] tenures =
+        [
+            [[B(Hash(ns, salt)), new ClarityUInt(Bns.BnsPricing.NamespacePrice(ns.Length))]],
+            [reveal],
+            [[A(ns)]],
+            [[B(Hash("bob." + ns, salt)), new ClarityUInt(10_000_000_000)]],
+            [[A(ns), A("bob"), B(salt), B(bobHash)]],
+            [[A(ns), A("bob"), B(annHash)]],
+        ];
+        string[][] functions = [["namespace-preorder"], ["namespace-reveal"], ["namespace-ready"], ["name-preorder"], ["name-register"], ["name-update"]];
+        for (var t = 0; t < tenures.Length; t++)
+        {
+            var nonce = Runtime.Chain.GetAccount(PeerChain.Alice.Address).Nonce;
+            var txs = tenures[t].Select((args, i) => Call(functions[t][i], args, nonce + (ulong)i)).ToList();
+            fixture.Blocks.Add(await Tenures.MineAsync(fixture.Chain, fixture.Host, fixture.Miner, StageAt.AfterSortition, fixture.Ct, txs));
+            Assert.All(txs, tx => Assert.Equal(TransactionStatus.Success, Runtime.Chain.GetReceipt(tx.Txid)!.Value.Receipt.Status));
+        }
+
+        await fixture.Host.WaitUntilAsync(() => fixture.Bns.TipId == Runtime.Chain.Tip.Id, "the BNS index at the tip");
+        Assert.Equal(new[] { annHash, bobHash }.OrderBy(Convert.ToHexString, StringComparer.Ordinal), node.GetMissingZonefileHashes(10));
+        lock (accepted)
+        {
+            accepted.RemoveAll(i => i.Kind != PeerItemKind.Zonefile);
+        }
+
+        var first = node.OfferZonefile(bobZone, PeerChain.Peer(11));
+        var again = node.OfferZonefile(bobZone, PeerChain.Peer(12));
+        var client = fixture.Bns.PutZonefile(annZone);
+
+        Assert.Equal(OfferStatus.Accepted, first.Status);
+        Assert.Equal(OfferStatus.Duplicate, again.Status);
+        Assert.True(client.IsOk);
+        Assert.Equal(OfferStatus.Duplicate, node.OfferZonefile(annZone, PeerChain.Peer(13)).Status);
+        Assert.Equal(2, accepted.Count);
+        Assert.Equal((PeerItemKind.Zonefile, Convert.ToHexStringLower(bobHash), PeerChain.Peer(11)), (accepted[0].Kind, accepted[0].Id, accepted[0].From));
+        Assert.Equal((PeerItemKind.Zonefile, Convert.ToHexStringLower(annHash), (PeerIdentity?)null), (accepted[1].Kind, accepted[1].Id, accepted[1].From));
+        Assert.Equal(bobZone, node.GetZonefile(bobHash));
+        Assert.Empty(node.GetMissingZonefileHashes(10));
+
+        StacksTransaction Call(string function, ClarityValue[] args, ulong nonce)
+        {
+            var p = Runtime.ChainParameters;
+            var tx = new StacksTransaction(
+                p.TransactionVersion, p.ChainId,
+                new TransactionAuth(TestStacksKey.Signer.SingleSigCondition(PeerChain.Alice.Key, nonce, 1_000), null),
+                AnchorMode.Any, PostConditionMode.Allow, [], new ContractCallPayload(p.BootAddress, Bns.BnsNativeContract.ContractName, function, args));
+            return TestStacksKey.Signer.SignOrigin(tx, PeerChain.Alice.Key);
+        }
+    }
+
+    [Fact]
     public void OfferZonefile_EmptyOversizedOrUnknown_NotStored()
     {
         using var node = new RuntimePeerNode(Runtime, fixture.Bns);
@@ -255,7 +332,7 @@ public sealed class RuntimePeerNodeTests(PeerChain fixture) : IClassFixture<Peer
         Assert.Equal((OfferStatus.Invalid, Bns.BnsQueryErrors.ZonefileTooLarge), (oversized.Status, oversized.Code));
         Assert.Equal((OfferStatus.Refused, Bns.BnsQueryErrors.ZonefileHashUnknown), (unknown.Status, unknown.Code));
         Assert.Null(node.GetZonefile(Hash160.Of(content).ToArray()));
-        Assert.Empty(node.GetMissingZonefileHashes(10));
+        Assert.False(fixture.Bns.HasZonefile(Hash160.Of(content).ToArray()));
         Assert.Empty(accepted);
     }
 }

@@ -116,6 +116,20 @@ public sealed class PeerBookTests
     }
 
     [Fact]
+    public void ListenAddress_AdvertisedUntilBoundThenSet()
+    {
+        var listening = new PeerBook(new PeerOptions { Bind = System.Net.IPEndPoint.Parse("127.0.0.1:0") }, _time, Self);
+        var advertised = new PeerBook(new PeerOptions { Bind = System.Net.IPEndPoint.Parse("0.0.0.0:20444"), Advertise = "node1.example.org:20444" }, _time, Self);
+        var silent = new PeerBook(new PeerOptions(), _time, Self);
+
+        Assert.Equal("127.0.0.1:0", listening.ListenAddress);
+        listening.ListenAddress = "127.0.0.1:40123";
+        Assert.Equal("127.0.0.1:40123", listening.ListenAddress);
+        Assert.Equal("node1.example.org:20444", advertised.ListenAddress);
+        Assert.Equal("", silent.ListenAddress);
+    }
+
+    [Fact]
     public void GetSession_NoOrUnknownToken_Unknown()
     {
         var book = Book();
@@ -125,5 +139,52 @@ public sealed class PeerBookTests
         Assert.Null(none);
         Assert.Equal(PeerSessionStatus.Unknown, book.GetSession("", out _));
         Assert.Equal(PeerSessionStatus.Unknown, book.GetSession(new string('0', 48), out _));
+    }
+
+    [Fact]
+    public void TryOpenInbound_FullTable_APeerRestartedAtItsAddressStillGetsItsPlaceBack()
+    {
+        var book = Book(maxPeers: 2);
+        book.TryOpenInbound(Peer(1, "127.0.0.1:9001"), out _);
+        book.TryOpenInbound(Peer(2, "127.0.0.1:9002"), out _);
+
+        Assert.Equal(PeerAdmission.Full, book.TryOpenInbound(Peer(3, "127.0.0.1:9003"), out _));
+        Assert.Equal(PeerAdmission.Admitted, book.TryOpenInbound(Peer(4, "127.0.0.1:9002"), out var renewed));
+        Assert.Equal(2, book.Count);
+        Assert.Equal(Peer(4, "127.0.0.1:9002"), book.FindSession(renewed));
+    }
+
+    [Fact]
+    public void InboundSession_IdleLongerThanTheTimeout_IsDroppedAndFreesItsPlace()
+    {
+        var book = new PeerBook(new PeerOptions { MaxPeers = 2, InboundSessionIdleTimeout = TimeSpan.FromSeconds(60) }, _time, Self);
+        book.TryOpenInbound(Peer(1), out var busy);
+        book.TryOpenInbound(Peer(2), out var idle);
+        Assert.Equal(PeerAdmission.Full, book.TryOpenInbound(Peer(3), out _));
+
+        // Peer 1 keeps calling; peer 2 falls silent.
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(20));
+            Assert.Equal(PeerSessionStatus.Open, book.GetSession(busy, out _));
+        }
+
+        Assert.Equal(1, book.Count);
+        Assert.Equal(PeerSessionStatus.Unknown, book.GetSession(idle, out _));
+        Assert.Equal(PeerAdmission.Admitted, book.TryOpenInbound(Peer(3), out _));
+        Assert.Equal(2, book.Count);
+    }
+
+    [Fact]
+    public void InboundSession_UsedWithinTheTimeout_StaysOpen()
+    {
+        var book = new PeerBook(new PeerOptions { InboundSessionIdleTimeout = TimeSpan.FromSeconds(60) }, _time, Self);
+        book.TryOpenInbound(Peer(1), out var token);
+        _time.Advance(TimeSpan.FromSeconds(59));
+
+        Assert.Equal(Peer(1), book.FindSession(token));
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(1, book.Count);
+        Assert.Equal(PeerSessionStatus.Open, book.GetSession(token, out _));
     }
 }

@@ -35,9 +35,11 @@ public sealed class PeerCompositionTests : IDisposable
         Assert.True(result.IsOk, string.Join("\n", result.Errors));
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         Task<(HandshakeResponse Reply, uint PeerCount, StatusCode OnClientPort)>? probe = null;
+        string? peerEndpoint = null;
 
         var exit = await NodeComposition.RunAsync(result.Config!, NodeComposition.DefaultRuntime, _out, _err, stop.Token, host =>
         {
+            peerEndpoint = host.PeerEndpoint?.ToString();
             probe = Task.Run(async () =>
             {
                 try
@@ -56,6 +58,7 @@ public sealed class PeerCompositionTests : IDisposable
         var (reply, peerCount, onClientPort) = await probe;
         Assert.Equal(RuntimePeerNode.TestnetNetworkId, reply.NetworkId);
         Assert.Equal(48, reply.SessionToken.Length);
+        Assert.Equal(peerEndpoint, reply.ListenAddress);
         Assert.Equal(1u, peerCount);
         Assert.Equal(StatusCode.Unimplemented, onClientPort);
         Assert.Empty(_err.ToString());
