@@ -28,8 +28,8 @@ namespace Blockstack.Benchmarks;
 /// </summary>
 internal static class DaemonBench
 {
-    private const string RpcUser = "bench";
-    private const string RpcPassword = "bench-password";
+    internal const string RpcUser = "bench";
+    internal const string RpcPassword = "bench-password";
 
     public static async Task<int> FirstBlockAsync(string[] args)
     {
@@ -308,7 +308,7 @@ internal static class DaemonBench
     }
 
     /// <summary>Copies every non-genesis block of the (stopped) mining node's chain store into a new staging store under <paramref name="dataDir"/>.</summary>
-    private static int SeedStaging(string minerDataDir, string dataDir)
+    internal static int SeedStaging(string minerDataDir, string dataDir)
     {
         var chain = ChainStore.OpenRocks(Path.Combine(minerDataDir, "regtest", "chain"));
         using var chainKv = chain.Store;
@@ -342,7 +342,7 @@ internal static class DaemonBench
         return path;
     }
 
-    private static async Task<NodeInfo?> TryGetInfoAsync(NodeService.NodeServiceClient client)
+    internal static async Task<NodeInfo?> TryGetInfoAsync(NodeService.NodeServiceClient client)
     {
         try
         {
@@ -354,9 +354,9 @@ internal static class DaemonBench
         }
     }
 
-    private static GrpcChannel Channel(int port) => GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+    internal static GrpcChannel Channel(int port) => GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -369,10 +369,10 @@ internal static class DaemonBench
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The blockstack-node assembly: BLOCKSTACK_NODE_DLL, else src/Blockstack.Node's Release output found above this assembly.</summary>
-    private static string NodeDll()
+    internal static string NodeDll()
     {
         if (Environment.GetEnvironmentVariable("BLOCKSTACK_NODE_DLL") is { Length: > 0 } set)
         {
@@ -391,7 +391,7 @@ internal static class DaemonBench
         throw new FileNotFoundException("blockstack-node.dll not found: build src/Blockstack.Node -c Release or set BLOCKSTACK_NODE_DLL");
     }
 
-    private sealed class TempDir : IDisposable
+    internal sealed class TempDir : IDisposable
     {
         public TempDir(string prefix)
         {
@@ -414,7 +414,7 @@ internal static class DaemonBench
     }
 
     /// <summary>A spawned node process whose output is drained (the last lines kept for errors).</summary>
-    private sealed class NodeProcess : IAsyncDisposable
+    internal sealed class NodeProcess : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly Queue<string> _tail = new();
@@ -549,7 +549,7 @@ internal static class DaemonBench
     }
 
     /// <summary>Minimal bitcoind JSON-RPC client (basic auth) for the catch-up chain.</summary>
-    private sealed class Rpc : IDisposable
+    internal sealed class Rpc : IDisposable
     {
         private readonly HttpClient _http;
 

@@ -82,6 +82,31 @@ public sealed class BlockDownloadTests
     }
 
     [Fact]
+    public async Task Follower_SortitionsEvaluatedAgain_BlocksAskedUnderTheNewConsensusHashes()
+    {
+        var chain = TestChain.Build(40);
+        var stale = chain.Select(s => s with { ConsensusHash = TestChain.Hex("stale-" + s.ConsensusHash, 20) }).ToList();
+        await using var peer = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        var node = new FakePeerNode(stale);
+        await using var follower = await TestPeer.StartAsync(node);
+
+        var network = follower.RunNetwork(null, peer);
+
+        // Under the follower's first consensus hashes the peer's inventory holds none of its blocks.
+        Assert.True(await Eventually.TrueAsync(() => network.ConnectedPeers.Count == 1));
+        var rounds = network.Downloader.Rounds;
+        Assert.True(await Eventually.TrueAsync(() => network.Downloader.Rounds >= rounds + 10));
+        Assert.Equal(0, follower.Node.BlockCount);
+
+        // The follower evaluates its sortitions again and now agrees with the peer: every block comes.
+        node.Reorg(chain, holdBlocks: false);
+
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 40), $"applied {follower.Node.Applied.Count} of 40");
+        Assert.Equal(Winners(chain), follower.Node.Applied);
+        Assert.Empty(follower.Book.Bans);
+    }
+
+    [Fact]
     public async Task Follower_FirstBlockNowhere_StagesNoMoreThanTheWindowThenCatchesUp()
     {
         var chain = TestChain.Build(300);

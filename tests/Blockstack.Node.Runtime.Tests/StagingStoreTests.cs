@@ -32,6 +32,42 @@ public sealed class StagingStoreTests
         Assert.Equal(entries.Select(e => e.Hash), staging.All().Select(s => s.Hash));
     }
 
+    [Fact]
+    public void Entries_AfterPutsDeletesAndReopen_FollowTheStoredRows()
+    {
+        var dir = Directory.CreateTempSubdirectory("bsn-staging-").FullName;
+        try
+        {
+            var a = Block(1);
+            var b = Block(2);
+            var c = Block(3);
+            using (var staging = StagingStore.Open(dir))
+            {
+                staging.Put(new StagedBlock(a.BlockHash, a, 10, 0));
+                staging.Put(new StagedBlock(b.BlockHash, b, 11, 0));
+                staging.Put(new StagedBlock(c.BlockHash, c, 12, 0));
+                staging.Put(new StagedBlock(b.BlockHash, b, 11, 20));
+                staging.Delete(a.BlockHash);
+
+                Assert.Equal(2, staging.Count);
+                Assert.Equal(Sorted(new StagedEntry(b.BlockHash, 11, 20), new StagedEntry(c.BlockHash, 12, 0)), staging.Entries());
+            }
+
+            using var reopened = StagingStore.Open(dir);
+
+            Assert.Equal(2, reopened.Count);
+            Assert.Equal(Sorted(new StagedEntry(b.BlockHash, 11, 20), new StagedEntry(c.BlockHash, 12, 0)), reopened.Entries());
+            Assert.Equal(reopened.Entries().Select(e => e.Hash), reopened.All().Select(s => s.Hash));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static IEnumerable<StagedEntry> Sorted(params StagedEntry[] entries) =>
+        entries.OrderBy(e => Convert.ToHexString(e.Hash.Hash.ToArray()), StringComparer.Ordinal);
+
     private static StacksBlock Block(byte seed)
     {
         var vrf = new VrfPrivateKey(Enumerable.Repeat(seed, 32).ToArray());

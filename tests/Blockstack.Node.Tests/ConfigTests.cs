@@ -106,6 +106,21 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_MaxBlockTransactions_DefaultSetAndRangeChecked()
+    {
+        Assert.Equal(500, Load(File(Minimal)).Config!.Miner.MaxBlockTransactions);
+        Assert.Equal(1000, Load(File(Minimal + "[miner]\nmax_block_transactions = 1000\n")).Config!.Miner.MaxBlockTransactions);
+        Assert.Equal(0, Load(File(Minimal), new() { ["BLOCKSTACK__MINER__MAX_BLOCK_TRANSACTIONS"] = "0" }).Config!.Miner.MaxBlockTransactions);
+
+        foreach (var bad in new[] { "-1", "10001" })
+        {
+            var r = Load(File(Minimal + $"[miner]\nmax_block_transactions = {bad}\n"));
+            var e = Assert.Single(r.Errors);
+            Assert.Contains($"'miner.max_block_transactions' must be between 0 and 10000 (got {bad})", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Load_Endpoints_ParsedAndChecked()
     {
         var ok = Load(File(Minimal + "grpc_bind = \"[::1]:5000\"\nprometheus_bind = \"127.0.0.1:9153\"\n"));

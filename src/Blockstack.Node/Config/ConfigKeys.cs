@@ -78,6 +78,7 @@ public static class ConfigKeys
         new("miner", "rbf_fee_increment", ConfigValueType.Integer, _ => "5", "Fee-rate step of each RBF replacement (sat/vB).", Min: 1, Max: 100_000),
         new("miner", "max_rbf", ConfigValueType.Integer, _ => "150", "Highest RBF fee rate as a percentage of satoshis_per_byte.", Min: 100, Max: 10_000),
         new("miner", "burn_fee_cap", ConfigValueType.Integer, _ => "20000", "Most satoshis one commitment may burn or pay; burn_amount must not exceed it.", Min: 1, Max: 21_000_000L * 100_000_000L),
+        new("miner", "max_block_transactions", ConfigValueType.Integer, _ => "500", "Most mempool transactions per mined block (besides the coinbase); 0 mines coinbase-only blocks. At most the mempool's capacity, 10,000.", Min: 0, Max: 10_000),
 
         new("p2p", "bind", ConfigValueType.OptionalEndpoint, _ => DefaultP2pBind, "Address the peer listener (PeerService, HTTP/2) listens on, or off (the node still dials its bootstrap peers)."),
         new("p2p", "advertise", ConfigValueType.String, _ => null, "host:port other nodes dial to reach this one; default: the bind address."),

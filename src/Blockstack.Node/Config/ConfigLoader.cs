@@ -449,6 +449,7 @@ public static class ConfigLoader
         var rbfIncrement = Int("miner.rbf_fee_increment");
         var maxRbf = (int)Int("miner.max_rbf");
         var burnFeeCap = Int("miner.burn_fee_cap");
+        var maxBlockTransactions = (int)Int("miner.max_block_transactions");
         if (btcKey is not null && !IsValidBtcKey(btcKey, network))
         {
             errors.Add(new ConfigError(Where("miner.btc_key"), $"'miner.btc_key' must be a WIF key for {network} or 64 hex digits (value not shown)"));
@@ -592,7 +593,7 @@ public static class ConfigLoader
         var config = new NodeConfig(
             new NodeSection(network, dataDir, grpcBind, prometheusBind, name),
             new BurnchainSection(mode, rpcHost, rpcPort, username, password, cookie, timeout, poll, stable, wallet, blockInterval),
-            new MinerSection(minerEnabled, btcKey, addressType, burnAmount, satsPerByte, rbfIncrement, maxRbf, burnFeeCap),
+            new MinerSection(minerEnabled, btcKey, addressType, burnAmount, satsPerByte, rbfIncrement, maxRbf, burnFeeCap, maxBlockTransactions),
             new LoggingSection(level, json, logFile, rolling),
             accounts,
             sources.FilePath is null ? null : Path.GetFullPath(sources.FilePath))

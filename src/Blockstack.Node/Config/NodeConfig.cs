@@ -58,7 +58,8 @@ public sealed record MinerSection(
     long SatoshisPerByte,
     long RbfFeeIncrement,
     int MaxRbf,
-    long BurnFeeCap);
+    long BurnFeeCap,
+    int MaxBlockTransactions);
 
 /// <summary>[logging]</summary>
 public sealed record LoggingSection(

@@ -98,6 +98,7 @@ public static class NodeLogging
             ("miner.rbf_fee_increment", config.Miner.RbfFeeIncrement.ToString(CultureInfo.InvariantCulture)),
             ("miner.max_rbf", config.Miner.MaxRbf.ToString(CultureInfo.InvariantCulture)),
             ("miner.burn_fee_cap", config.Miner.BurnFeeCap.ToString(CultureInfo.InvariantCulture)),
+            ("miner.max_block_transactions", config.Miner.MaxBlockTransactions.ToString(CultureInfo.InvariantCulture)),
             ("p2p.bind", config.P2p.Bind?.ToString() ?? "off"),
             ("p2p.advertise", Q(config.P2p.Advertise)),
             ("p2p.bootstrap_peers", Q(string.Join(",", config.P2p.BootstrapPeers))),

@@ -173,6 +173,7 @@ public static partial class RuntimeComposition
             FeeRate = (ulong)config.Miner.SatoshisPerByte,
             RbfFeeIncrement = (ulong)config.Miner.RbfFeeIncrement,
             MaxRbfPercent = (ulong)config.Miner.MaxRbf,
+            MaxBlockTransactions = config.Miner.MaxBlockTransactions,
             StateDirectory = Path.Combine(config.Node.DataDir, runtime.Network, "miner"),
         };
         var problems = options.Validate(runtime.NetworkParameters.Burnchain);

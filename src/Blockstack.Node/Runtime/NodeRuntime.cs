@@ -889,7 +889,7 @@ public sealed class NodeRuntime : INodeBackend, IAsyncDisposable
             Coordinator.ReevaluateTip();
             RetryWaiting();
             ResolveLateAnchors(scanAllCycles: true);
-            _stagedCount = Staging.All().Count;
+            _stagedCount = Staging.Count;
             _notifications.Clear();
             var chainTip = Coordinator.Tip;
             NodeRuntimeLog.Opened(_logger, Network, Sortitions.Tip?.BurnHeight ?? 0, chainTip.Height, chainTip.Id, _stagedCount);

@@ -26,24 +26,47 @@ public readonly record struct StagedEntry(StacksBlockHash Hash, ulong StagedAtBu
 /// write; the chain store stays the source of truth (a staged block the chain already holds is
 /// simply skipped), so no write here needs to be atomic with another store. Thread-safe: writes
 /// come from the loop and from <see cref="NodeRuntime.StageBlock"/> under the runtime's lock.
+/// The rows' hashes and burn heights are also kept in memory (read once at open, then kept by
+/// <see cref="Put"/> and <see cref="Delete"/>, the only writers): <see cref="Entries"/> and
+/// <see cref="Count"/>, which the runtime reads per burn block and per accepted Stacks block, would
+/// otherwise copy every staged block's bytes out of the store on each call.
 /// </summary>
 public sealed class StagingStore : IDisposable
 {
     public static readonly StoreSchema Schema = new("blockstack-staging", 1);
 
     private readonly IKeyValueStore<StagingColumn> _store;
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<byte[], StagedEntry> _entries = new(HashOrder.Instance);
 
     public StagingStore(IKeyValueStore<StagingColumn> store)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        foreach (var kv in _store.Range(StagingColumn.Blocks, [], null))
+        {
+            if (kv.Value.Length >= 16)
+            {
+                _entries[kv.Key] = new StagedEntry(new StacksBlockHash(new Bitcoin.Hash256(kv.Key)), BinaryPrimitives.ReadUInt64BigEndian(kv.Value), BinaryPrimitives.ReadUInt64BigEndian(kv.Value.AsSpan(8)));
+            }
+        }
     }
 
     public static StagingStore Open(string path, RocksStoreOptions? options = null) => new(RocksStore.Open<StagingColumn>(path, Schema, options));
 
     public static StagingStore InMemory() => new(new MemoryStore<StagingColumn>());
 
-    public int Count => _store.Range(StagingColumn.Blocks, [], null).Count();
+    /// <summary>How many rows are staged (rows too short to hold the two heights, which only corruption can make, are not counted).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     public bool Contains(StacksBlockHash hash) => _store.Contains(StagingColumn.Blocks, hash.Hash.ToArray());
 
@@ -69,22 +92,16 @@ public sealed class StagingStore : IDisposable
     }
 
     /// <summary>
-    /// Every staged row in hash order, without decoding the blocks (decoding checks each header's
-    /// VRF proof, ~0.5 ms): what the per-burn-block upkeep needs. Rows too short to hold the two
-    /// heights, which only corruption can make, are skipped.
+    /// Every staged row in hash order, without reading or decoding the blocks (decoding checks each
+    /// header's VRF proof, ~0.5 ms; a block of 1,000 transfers is ~180 KB): what the per-burn-block
+    /// upkeep needs. Rows too short to hold the two heights, which only corruption can make, are skipped.
     /// </summary>
     public IReadOnlyList<StagedEntry> Entries()
     {
-        var list = new List<StagedEntry>();
-        foreach (var kv in _store.Range(StagingColumn.Blocks, [], null))
+        lock (_gate)
         {
-            if (kv.Value.Length >= 16)
-            {
-                list.Add(new StagedEntry(new StacksBlockHash(new Bitcoin.Hash256(kv.Key)), BinaryPrimitives.ReadUInt64BigEndian(kv.Value), BinaryPrimitives.ReadUInt64BigEndian(kv.Value.AsSpan(8))));
-            }
+            return [.. _entries.Values];
         }
-
-        return list;
     }
 
     public void Put(StagedBlock staged)
@@ -95,16 +112,26 @@ public sealed class StagingStore : IDisposable
         BinaryPrimitives.WriteUInt64BigEndian(value, staged.StagedAtBurnHeight);
         BinaryPrimitives.WriteUInt64BigEndian(value.AsSpan(8), staged.LastWonBurnHeight);
         bytes.CopyTo(value.AsSpan(16));
-        using var batch = _store.CreateBatch();
-        batch.Put(StagingColumn.Blocks, staged.Hash.Hash.ToArray(), value);
-        batch.Commit();
+        var key = staged.Hash.Hash.ToArray();
+        lock (_gate)
+        {
+            using var batch = _store.CreateBatch();
+            batch.Put(StagingColumn.Blocks, key, value);
+            batch.Commit();
+            _entries[key] = new StagedEntry(staged.Hash, staged.StagedAtBurnHeight, staged.LastWonBurnHeight);
+        }
     }
 
     public void Delete(StacksBlockHash hash)
     {
-        using var batch = _store.CreateBatch();
-        batch.Delete(StagingColumn.Blocks, hash.Hash.ToArray());
-        batch.Commit();
+        var key = hash.Hash.ToArray();
+        lock (_gate)
+        {
+            using var batch = _store.CreateBatch();
+            batch.Delete(StagingColumn.Blocks, key);
+            batch.Commit();
+            _entries.Remove(key);
+        }
     }
 
     public void Dispose() => _store.Dispose();
@@ -117,5 +144,13 @@ public sealed class StagingStore : IDisposable
         }
 
         return new StagedBlock(hash, block, BinaryPrimitives.ReadUInt64BigEndian(value), BinaryPrimitives.ReadUInt64BigEndian(value.AsSpan(8)));
+    }
+
+    /// <summary>Byte order of the 32-byte keys: the order the store iterates them in.</summary>
+    private sealed class HashOrder : IComparer<byte[]>
+    {
+        public static HashOrder Instance { get; } = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }
