@@ -107,6 +107,28 @@ public sealed class BlockDownloadTests
     }
 
     [Fact]
+    public async Task Follower_DeliveredBlocksLostAgain_FetchesThemAgainWithoutWaitingOutTheDeliveryMemory()
+    {
+        var chain = TestChain.Build(40);
+        await using var peer = await TestPeer.StartAsync(new FakePeerNode(chain, holdsBlocks: true));
+        await using var follower = await TestPeer.StartAsync(new FakePeerNode(chain));
+        follower.RunNetwork(null, peer);
+        Assert.True(await Eventually.TrueAsync(() => follower.Node.Applied.Count == 40), $"applied {follower.Node.Applied.Count} of 40");
+
+        // Every delivered block leaves the node again. The downloader remembers deliveries for 60 s;
+        // a block the node's own inventory reports missing 5 s after its delivery is wanted again
+        // at once (the bound below is well under the 60 s memory, so the old behaviour fails it).
+        follower.Node.LoseAllBlocks();
+
+        Assert.True(
+            await Eventually.TrueWithinAsync(() => follower.Node.Applied.Count == 40, TimeSpan.FromSeconds(40)),
+            $"applied {follower.Node.Applied.Count} of 40 after losing them");
+        Assert.Equal(Winners(chain), follower.Node.Applied);
+        Assert.Equal(80, follower.Node.Offers.Count(o => o.Kind == PeerItemKind.Block && o.Status == OfferStatus.Accepted));
+        Assert.Empty(follower.Book.Bans);
+    }
+
+    [Fact]
     public async Task Follower_FirstBlockNowhere_StagesNoMoreThanTheWindowThenCatchesUp()
     {
         var chain = TestChain.Build(300);

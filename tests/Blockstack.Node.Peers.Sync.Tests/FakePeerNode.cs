@@ -302,6 +302,23 @@ public sealed class FakePeerNode : IPeerNode
         BurnTipChanged?.Invoke();
     }
 
+    /// <summary>
+    /// The node loses every block it holds and its Stacks chain (as when its sortitions are
+    /// evaluated again after a late anchor block and the applied blocks no longer count);
+    /// raises BurnTipChanged.
+    /// </summary>
+    public void LoseAllBlocks()
+    {
+        lock (_lock)
+        {
+            _blocks.Clear();
+            _applied.Clear();
+            _next = 0;
+        }
+
+        BurnTipChanged?.Invoke();
+    }
+
     /// <summary>Gives this node a block (as if staged earlier) without raising events.</summary>
     public void Hold(TestSortition sortition)
     {
