@@ -237,21 +237,7 @@ public sealed class PeerConnection : IDisposable
 
         var request = new GetBlocksRequest();
         request.Blocks.Add(blocks);
-        var received = new List<BlockData>();
-        var result = await CallAsync<IReadOnlyList<BlockData>>(
-            async (o, ct) =>
-            {
-                received.Clear();
-                using var call = _client.GetBlocks(request, o);
-                while (await call.ResponseStream.MoveNext(ct))
-                {
-                    received.Add(call.ResponseStream.Current);
-                }
-
-                return received;
-            },
-            cancellationToken);
-        return result.IsOk ? result : result with { Value = [.. received] };
+        return await ReadStreamAsync(o => _client.GetBlocks(request, o), cancellationToken);
     }
 
     /// <summary>The requested zonefiles the peer holds (at most <see cref="PeerLimits.MaxZonefilesPerRequest"/> hashes).</summary>
@@ -265,12 +251,18 @@ public sealed class PeerConnection : IDisposable
 
         var request = new GetZonefilesRequest();
         request.Hashes.Add(hashes);
-        var received = new List<ZonefileData>();
-        var result = await CallAsync<IReadOnlyList<ZonefileData>>(
+        return await ReadStreamAsync(o => _client.GetZonefiles(request, o), cancellationToken);
+    }
+
+    /// <summary>Reads a server stream to its end; on failure the value holds the items that arrived before it.</summary>
+    private async Task<PeerCallResult<IReadOnlyList<T>>> ReadStreamAsync<T>(Func<CallOptions, AsyncServerStreamingCall<T>> start, CancellationToken cancellationToken)
+    {
+        var received = new List<T>();
+        var result = await CallAsync<IReadOnlyList<T>>(
             async (o, ct) =>
             {
                 received.Clear();
-                using var call = _client.GetZonefiles(request, o);
+                using var call = start(o);
                 while (await call.ResponseStream.MoveNext(ct))
                 {
                     received.Add(call.ResponseStream.Current);
