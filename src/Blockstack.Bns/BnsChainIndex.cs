@@ -506,16 +506,10 @@ public sealed class BnsChainIndex : IBnsQueries, IBnsProofs, IDisposable
 
     public BnsQueryResult<UInt128> GetNamespacePrice(Buff ns) => BnsQueryAnswers.NamespacePrice(ns);
 
-    public BnsQueryResult<string?> CanRegisterName(NameId id)
-    {
-        var r = ReadOnly("can-name-be-registered", new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray()));
-        if (r.Value is ClarityResponse { IsOk: true, Inner: ClarityBool { Value: true } })
-        {
-            return (string?)null;
-        }
-
-        return !_namespaces.TryGetValue(id.Namespace, out var ns) ? "bns-namespace-not-found" : ns.LaunchedAt is null ? "bns-namespace-not-launched" : "bns-name-unavailable";
-    }
+    public BnsQueryResult<string?> CanRegisterName(NameId id) =>
+        BnsQueryAnswers.CanRegister(
+            ReadOnly("can-name-be-registered", new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray())),
+            () => _namespaces.GetValueOrDefault(id.Namespace));
 
     public BnsQueryResult<(Buff Hash, byte[] Content)> GetZonefile(NameId id)
     {

@@ -322,25 +322,21 @@ public sealed class BnsIndex : IBnsQueries, IDisposable
 
     public BnsQueryResult<UInt128> GetNamespacePrice(Buff ns) => BnsQueryAnswers.NamespacePrice(ns);
 
-    public BnsQueryResult<string?> CanRegisterName(NameId id)
-    {
-        var r = ReadOnly("can-name-be-registered", new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray()));
-        if (r.Value is ClarityResponse { IsOk: true, Inner: ClarityBool { Value: true } })
-        {
-            return (string?)null;
-        }
-
-        _lock.EnterReadLock();
-        try
-        {
-            var ns = _state.GetNamespace(id.Namespace);
-            return ns is null ? "bns-namespace-not-found" : ns.LaunchedAt is null ? "bns-namespace-not-launched" : "bns-name-unavailable";
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public BnsQueryResult<string?> CanRegisterName(NameId id) =>
+        BnsQueryAnswers.CanRegister(
+            ReadOnly("can-name-be-registered", new ClarityBuffer(id.Namespace.ToArray()), new ClarityBuffer(id.Name.ToArray())),
+            () =>
+            {
+                _lock.EnterReadLock();
+                try
+                {
+                    return _state.GetNamespace(id.Namespace);
+                }
+                finally
+                {
+                    _lock.ExitReadLock();
+                }
+            });
 
     public BnsQueryResult<(Buff Hash, byte[] Content)> GetZonefile(NameId id)
     {

@@ -15,4 +15,19 @@ internal static class BnsQueryAnswers
         ns.Length == 0
             ? new BnsQueryError(BnsQueryErrors.NamespaceInvalid, "namespace is empty")
             : BnsPricing.NamespacePrice(ns.Length);
+
+    /// <summary>
+    /// The contract's <c>can-name-be-registered</c> result as a query answer: null when the name can
+    /// be registered, else why not (the namespace, read only then, decides which reason).
+    /// </summary>
+    public static BnsQueryResult<string?> CanRegister(BnsCallResult r, Func<NamespaceRecord?> namespaceRecord)
+    {
+        if (r.Value is Stacks.ClarityResponse { IsOk: true, Inner: Stacks.ClarityBool { Value: true } })
+        {
+            return (string?)null;
+        }
+
+        var ns = namespaceRecord();
+        return ns is null ? "bns-namespace-not-found" : ns.LaunchedAt is null ? "bns-namespace-not-launched" : "bns-name-unavailable";
+    }
 }

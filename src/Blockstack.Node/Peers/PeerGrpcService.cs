@@ -199,7 +199,7 @@ public sealed partial class PeerGrpcService(PeerServerContext server, ILogger<Pe
             NotStopping();
             if (Node.GetBlockBytes(ch, hash) is { } bytes)
             {
-                await responseStream.WriteAsync(new BlockData { ConsensusHash = ch?.ToString() ?? "", Block = ByteString.CopyFrom(bytes) }).ConfigureAwait(false);
+                await responseStream.WriteAsync(new BlockData { ConsensusHash = ch?.ToString() ?? "", Block = UnsafeByteOperations.UnsafeWrap(bytes) }).ConfigureAwait(false);
             }
         }
     }
